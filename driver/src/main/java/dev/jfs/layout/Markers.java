@@ -1,0 +1,83 @@
+package dev.jfs.layout;
+
+import dev.jfs.posix.Posix;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reading the union markers a layer directory may hold, in every format SPEC 2 lists:
+ * whiteouts (char device 0/0 or {@code .wh.NAME}), opaque directories ({@code *.overlay.opaque=y}
+ * or {@code .wh..wh..opq}), overlayfs redirects, and jfs's own origin inode numbers.
+ */
+public final class Markers {
+    public static final String WHITEOUT_PREFIX = ".wh.";
+    public static final String OPAQUE_MARKER = ".wh..wh..opq";
+
+    static final String TRUSTED_OVERLAY = "trusted.overlay.";
+    static final String USER_OVERLAY = "user.overlay.";
+    static final String TRUSTED_JFS = "trusted.jfs.";
+    static final String USER_JFS = "user.jfs.";
+
+    private Markers() {}
+
+    /** xattrs that are the union's own bookkeeping: never shown through the mount nor committed. */
+    public static boolean isInternalXattr(String name) {
+        return name.startsWith(TRUSTED_OVERLAY) || name.startsWith(USER_OVERLAY)
+                || name.startsWith(TRUSTED_JFS) || name.startsWith(USER_JFS);
+    }
+
+    /** True for names that only a marker can have: {@code .wh.*}. */
+    public static boolean isMarkerName(String name) {
+        return name.startsWith(WHITEOUT_PREFIX);
+    }
+
+    /** The name a {@code .wh.NAME} file whites out, or null if {@code name} is not such a file. */
+    public static String whitedOutName(String name) {
+        if (!name.startsWith(WHITEOUT_PREFIX) || name.equals(OPAQUE_MARKER)) return null;
+        String hidden = name.substring(WHITEOUT_PREFIX.length());
+        return hidden.isEmpty() ? null : hidden;
+    }
+
+    /** Whether the directory at this real path is opaque, by xattr or by marker file. */
+    public static boolean isOpaque(String dirPath) {
+        return isOpaqueByXattr(dirPath) || Posix.lstatOrNull(dirPath + "/" + OPAQUE_MARKER) != null;
+    }
+
+    /** The opaque xattr alone, for callers that already saw the directory's names. */
+    public static boolean isOpaqueByXattr(String dirPath) {
+        return isY(Posix.getxattr(dirPath, TRUSTED_OVERLAY + "opaque"))
+                || isY(Posix.getxattr(dirPath, USER_OVERLAY + "opaque"));
+    }
+
+    private static boolean isY(byte[] v) {
+        return v != null && v.length == 1 && v[0] == 'y';
+    }
+
+    /**
+     * The overlayfs redirect of a directory (where lower layers hold its contents), as a path
+     * relative to the layer root without leading slash, or null. Relative redirects (a bare
+     * name, written by kernels for renames within one directory) are resolved against
+     * {@code parentPath}.
+     */
+    public static String redirect(String dirRealPath, String parentPath) {
+        byte[] v = Posix.getxattr(dirRealPath, TRUSTED_OVERLAY + "redirect");
+        if (v == null) v = Posix.getxattr(dirRealPath, USER_OVERLAY + "redirect");
+        if (v == null || v.length == 0) return null;
+        String r = new String(v, StandardCharsets.UTF_8);
+        if (r.startsWith("/")) {
+            return r.replaceAll("^/+", "");
+        }
+        return parentPath.isEmpty() ? r : parentPath + "/" + r;
+    }
+
+    /** The origin inode number jfs recorded at copy-up, or -1. */
+    public static long origin(String realPath) {
+        byte[] v = Posix.getxattr(realPath, TRUSTED_JFS + "ino");
+        if (v == null) v = Posix.getxattr(realPath, USER_JFS + "ino");
+        if (v == null) return -1;
+        try {
+            return Long.parseLong(new String(v, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.jfs.posix;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Platform;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * Checked wrappers around {@link LibC}: every call either succeeds or throws {@link FsException}
+ * with the errno it failed with. Paths are absolute strings of the real (layer) filesystem.
+ * Thread-safe: per-thread scratch buffers, no shared state.
+ */
+public final class Posix {
+    public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
+    public static final int O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000;
+    public static final int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
+    public static final int O_DIRECTORY, O_NOFOLLOW;
+    public static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
+    public static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
+    public static final int MNT_DETACH = 2;
+    public static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+    private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+
+    private static final LibC LIBC;
+    private static final Runtime RUNTIME;
+    private static final boolean AARCH64;
+    private static final ThreadLocal<Pointer> SCRATCH;
+
+    static {
+        LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
+        RUNTIME = Runtime.getRuntime(LIBC);
+        Platform.CPU cpu = Platform.getNativePlatform().getCPU();
+        AARCH64 = cpu == Platform.CPU.AARCH64;
+        if (!AARCH64 && cpu != Platform.CPU.X86_64) {
+            throw new IllegalStateException("jfs supports x86_64 and aarch64 Linux, not " + cpu);
+        }
+        O_DIRECTORY = AARCH64 ? 040000 : 0200000;
+        O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
+        SCRATCH = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 4096));
+    }
+
+    private Posix() {}
+
+    public static LibC libc() {
+        return LIBC;
+    }
+
+    private static int errno() {
+        return RUNTIME.getLastError();
+    }
+
+    private static FsException fail(String op, String path) {
+        return new FsException(errno(), op + " " + path);
+    }
+
+    private static void check(int rc, String op, String path) {
+        if (rc < 0) throw fail(op, path);
+    }
+
+    public static String strerror(int errno) {
+        return switch (errno) {
+            case Errno.EPERM -> "Operation not permitted";
+            case Errno.ENOENT -> "No such file or directory";
+            case Errno.EIO -> "Input/output error";
+            case Errno.EACCES -> "Permission denied";
+            case Errno.EBUSY -> "Device or resource busy";
+            case Errno.EEXIST -> "File exists";
+            case Errno.EXDEV -> "Invalid cross-device link";
+            case Errno.ENOTDIR -> "Not a directory";
+            case Errno.EISDIR -> "Is a directory";
+            case Errno.EINVAL -> "Invalid argument";
+            case Errno.ENOSPC -> "No space left on device";
+            case Errno.ENOTEMPTY -> "Directory not empty";
+            case Errno.ENODATA -> "No data available";
+            case Errno.EOPNOTSUPP -> "Operation not supported";
+            case Errno.ENOTCONN -> "Transport endpoint is not connected";
+            default -> "errno " + errno;
+        };
+    }
+
+    // ---- attributes ----------------------------------------------------------------------------
+
+    public static Stat lstat(String path) {
+        Pointer buf = SCRATCH.get();
+        check(LIBC.lstat(path, buf), "lstat", path);
+        return readStat(buf);
+    }
+
+    /** lstat, or null if nothing is there (ENOENT, or a parent that is not a directory). */
+    public static Stat lstatOrNull(String path) {
+        Pointer buf = SCRATCH.get();
+        if (LIBC.lstat(path, buf) < 0) {
+            int e = errno();
+            if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
+            throw new FsException(e, "lstat " + path);
+        }
+        return readStat(buf);
+    }
+
+    public static Stat fstat(int fd) {
+        Pointer buf = SCRATCH.get();
+        check(LIBC.fstat(fd, buf), "fstat", "fd " + fd);
+        return readStat(buf);
+    }
+
+    private static Stat readStat(Pointer b) {
+        if (AARCH64) {
+            return new Stat(b.getLong(0), b.getLong(8), b.getInt(16), b.getInt(20) & 0xffffffffL,
+                    b.getInt(24), b.getInt(28), b.getLong(32), b.getLong(48), b.getInt(56), b.getLong(64),
+                    b.getLong(72), b.getLong(80), b.getLong(88), b.getLong(96), b.getLong(104), b.getLong(112));
+        }
+        return new Stat(b.getLong(0), b.getLong(8), b.getInt(24), b.getLong(16), b.getInt(28), b.getInt(32),
+                b.getLong(40), b.getLong(48), b.getLong(56), b.getLong(64),
+                b.getLong(72), b.getLong(80), b.getLong(88), b.getLong(96), b.getLong(104), b.getLong(112));
+    }
+
+    /** statvfs(3): bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax. */
+    public static long[] statvfs(String path) {
+        Pointer buf = SCRATCH.get();
+        check(LIBC.statvfs(path, buf), "statvfs", path);
+        long[] v = new long[11];
+        for (int i = 0; i < v.length; i++) v[i] = buf.getLong(i * 8L);
+        return v;
+    }
+
+    public static void chmod(String path, int mode) {
+        check(LIBC.chmod(path, mode & 07777), "chmod", path);
+    }
+
+    public static void lchown(String path, int uid, int gid) {
+        check(LIBC.lchown(path, uid, gid), "chown", path);
+    }
+
+    /** Sets times without following a final symlink; nanoseconds may be UTIME_NOW or UTIME_OMIT. */
+    public static void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+        Pointer t = SCRATCH.get();
+        t.putLong(0, atimeSec);
+        t.putLong(8, atimeNsec);
+        t.putLong(16, mtimeSec);
+        t.putLong(24, mtimeNsec);
+        check(LIBC.utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+    }
+
+    // ---- namespace -----------------------------------------------------------------------------
+
+    public static void mkdir(String path, int mode) {
+        check(LIBC.mkdir(path, mode), "mkdir", path);
+    }
+
+    public static void rmdir(String path) {
+        check(LIBC.rmdir(path), "rmdir", path);
+    }
+
+    public static void unlink(String path) {
+        check(LIBC.unlink(path), "unlink", path);
+    }
+
+    public static void symlink(String target, String path) {
+        check(LIBC.symlink(target, path), "symlink", path);
+    }
+
+    public static String readlink(String path) {
+        Pointer buf = SCRATCH.get();
+        long n = LIBC.readlink(path, buf, 4096);
+        if (n < 0) throw fail("readlink", path);
+        byte[] bytes = new byte[(int) n];
+        buf.get(0, bytes, 0, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    public static void link(String existing, String newPath) {
+        check(LIBC.link(existing, newPath), "link", newPath);
+    }
+
+    public static void rename(String from, String to) {
+        check(LIBC.rename(from, to), "rename", from);
+    }
+
+    /** renameat2(2) with RENAME_* flags. */
+    public static void rename(String from, String to, int flags) {
+        check(LIBC.renameat2(AT_FDCWD, from, AT_FDCWD, to, flags), "rename", from);
+    }
+
+    public static void mknod(String path, int mode, long rdev) {
+        check(LIBC.mknod(path, mode, rdev), "mknod", path);
+    }
+
+    public static void truncate(String path, long length) {
+        check(LIBC.truncate(path, length), "truncate", path);
+    }
+
+    /** All names in a directory but "." and "..", with their d_type. */
+    public static List<DirEntry> readDir(String path) {
+        Pointer dir = LIBC.opendir(path);
+        if (dir == null || dir.address() == 0) throw fail("opendir", path);
+        try {
+            List<DirEntry> out = new ArrayList<>();
+            for (Pointer d = LIBC.readdir(dir); d != null && d.address() != 0; d = LIBC.readdir(dir)) {
+                String name = d.getString(19, 256, StandardCharsets.UTF_8);
+                if (name.equals(".") || name.equals("..")) continue;
+                out.add(new DirEntry(name, d.getByte(18) & 0xff, d.getLong(0)));
+            }
+            return out;
+        } finally {
+            LIBC.closedir(dir);
+        }
+    }
+
+    // ---- file descriptors ----------------------------------------------------------------------
+
+    public static int open(String path, int flags, int mode) {
+        int fd = LIBC.open(path, flags | O_CLOEXEC, mode);
+        if (fd < 0) throw fail("open", path);
+        return fd;
+    }
+
+    public static void close(int fd) {
+        check(LIBC.close(fd), "close", "fd " + fd);
+    }
+
+    public static int pread(int fd, Pointer buf, long count, long offset) {
+        long n = LIBC.pread(fd, buf, count, offset);
+        if (n < 0) throw fail("read", "fd " + fd);
+        return (int) n;
+    }
+
+    public static int pwrite(int fd, Pointer buf, long count, long offset) {
+        long n = LIBC.pwrite(fd, buf, count, offset);
+        if (n < 0) throw fail("write", "fd " + fd);
+        return (int) n;
+    }
+
+    public static void fsync(int fd, boolean dataOnly) {
+        check(dataOnly ? LIBC.fdatasync(fd) : LIBC.fsync(fd), "fsync", "fd " + fd);
+    }
+
+    public static void ftruncate(int fd, long length) {
+        check(LIBC.ftruncate(fd, length), "truncate", "fd " + fd);
+    }
+
+    /**
+     * Copies {@code length} bytes from the start of one file to another: copy_file_range(2), which
+     * reflinks or copies in the kernel, falling back to a pread/pwrite loop where it is refused.
+     */
+    public static void copyData(int in, int out, long length) {
+        long done = 0;
+        while (done < length) {
+            long n = LIBC.copy_file_range(in, null, out, null, length - done, 0);
+            if (n < 0) {
+                int e = errno();
+                if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
+                    copyByLoop(in, out, done, length);
+                    return;
+                }
+                throw new FsException(e, "copy_file_range");
+            }
+            if (n == 0) break; // source shrank under us
+            done += n;
+        }
+    }
+
+    private static void copyByLoop(int in, int out, long from, long length) {
+        Pointer buf = Memory.allocateDirect(RUNTIME, 1 << 20);
+        for (long off = from; off < length; ) {
+            int n = pread(in, buf, Math.min(1 << 20, length - off), off);
+            if (n == 0) break;
+            for (int w = 0; w < n; ) w += pwrite(out, buf.slice(w), n - w, off + w);
+            off += n;
+        }
+    }
+
+    // ---- extended attributes (l* calls: never follow symlinks) ---------------------------------
+
+    /** The value of an xattr, or null if the entry has none of that name. */
+    public static byte[] getxattr(String path, String name) {
+        Pointer buf = SCRATCH.get();
+        long n = LIBC.lgetxattr(path, name, buf, 4096);
+        if (n < 0 && errno() == Errno.ERANGE) {
+            long size = LIBC.lgetxattr(path, name, null, 0);
+            if (size < 0) throw fail("getxattr", path);
+            buf = Memory.allocateDirect(RUNTIME, (int) size + 1);
+            n = LIBC.lgetxattr(path, name, buf, size);
+        }
+        if (n < 0) {
+            int e = errno();
+            if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) return null;
+            throw new FsException(e, "getxattr " + path);
+        }
+        byte[] v = new byte[(int) n];
+        buf.get(0, v, 0, v.length);
+        return v;
+    }
+
+    public static void setxattr(String path, String name, byte[] value, int flags) {
+        Pointer buf = Memory.allocateDirect(RUNTIME, Math.max(1, value.length));
+        buf.put(0, value, 0, value.length);
+        check(LIBC.lsetxattr(path, name, buf, value.length, flags), "setxattr", path);
+    }
+
+    public static List<String> listxattr(String path) {
+        long size = LIBC.llistxattr(path, null, 0);
+        if (size < 0) {
+            if (errno() == Errno.EOPNOTSUPP) return List.of();
+            throw fail("listxattr", path);
+        }
+        List<String> names = new ArrayList<>();
+        if (size == 0) return names;
+        Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
+        long n = LIBC.llistxattr(path, buf, size);
+        if (n < 0) throw fail("listxattr", path);
+        byte[] raw = new byte[(int) n];
+        buf.get(0, raw, 0, raw.length);
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                if (i > start) names.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+
+    public static void removexattr(String path, String name) {
+        check(LIBC.lremovexattr(path, name), "removexattr", path);
+    }
+
+    // ---- process -------------------------------------------------------------------------------
+
+    public static int umask(int mask) {
+        return LIBC.umask(mask);
+    }
+
+    public static int geteuid() {
+        return LIBC.geteuid();
+    }
+
+    public static void umount(String target, int flags) {
+        check(LIBC.umount2(target, flags), "umount", target);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.jfs.posix;
+
+/** The fields of struct stat that jfs uses. Times are seconds plus nanoseconds. */
+public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, long rdev, long size,
+                   long blksize, long blocks, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec,
+                   long ctimeSec, long ctimeNsec) {
+
+    public static final int S_IFMT = 0170000;
+    public static final int S_IFSOCK = 0140000;
+    public static final int S_IFLNK = 0120000;
+    public static final int S_IFREG = 0100000;
+    public static final int S_IFBLK = 0060000;
+    public static final int S_IFDIR = 0040000;
+    public static final int S_IFCHR = 0020000;
+    public static final int S_IFIFO = 0010000;
+
+    public int type() { return mode & S_IFMT; }
+    public int permissions() { return mode & 07777; }
+    public boolean isDirectory() { return type() == S_IFDIR; }
+    public boolean isRegular() { return type() == S_IFREG; }
+    public boolean isSymlink() { return type() == S_IFLNK; }
+
+    /** overlayfs's whiteout: a character device with device number 0/0. */
+    public boolean isWhiteoutDevice() { return type() == S_IFCHR && rdev == 0; }
+
+    public Stat withIno(long newIno) {
+        return new Stat(dev, newIno, mode, nlink, uid, gid, rdev, size, blksize, blocks,
+                atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec);
+    }
+}

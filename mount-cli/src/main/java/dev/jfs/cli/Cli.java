@@ -1,0 +1,47 @@
+package dev.jfs.cli;
+
+import dev.jfs.UserError;
+import dev.jfs.posix.FsException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Runs a picocli command the way every jfs command fails: one line on stderr naming what is at
+ * fault, a non-zero exit, and a stack trace only with {@code --debug}.
+ */
+final class Cli {
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_FAILURE = 1;
+
+    private Cli() {}
+
+    static int run(Object command, String[] args) {
+        boolean debug = Arrays.asList(args).contains("--debug");
+        String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        CommandLine cl = new CommandLine(command);
+        String name = cl.getCommandName();
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println(name + ": " + ex.getMessage() + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            if (debug) ex.printStackTrace(err);
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            PrintWriter err = c.getErr();
+            err.println(name + ": " + describe(ex));
+            if (debug) ex.printStackTrace(err);
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return cl.execute(rest);
+    }
+
+    static String describe(Throwable ex) {
+        if (ex instanceof UserError || ex instanceof FsException) return ex.getMessage();
+        if (ex instanceof java.nio.file.NoSuchFileException n) return n.getFile() + ": no such file or directory";
+        if (ex instanceof java.nio.file.AccessDeniedException a) return a.getFile() + ": permission denied";
+        if (ex instanceof java.io.IOException io) return io.getMessage() == null ? io.toString() : io.getMessage();
+        return "internal error: " + ex + " (run with --debug for details)";
+    }
+}
