@@ -1,13 +1,123 @@
 package dev.jfs.cli;
 
 import dev.jfs.UserError;
+import dev.jfs.fuse.FuseMount;
+import dev.jfs.fuse.MountOptions;
+import dev.jfs.fuse.MountTable;
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.store.Store;
+import dev.jfs.union.LayerStack;
+import dev.jfs.union.UnionFs;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "mount", description = "(not built yet)")
+/**
+ * {@code jfsmount} / {@code jfs mount}: like mount(8) and sshfs, returns once the mount answers
+ * and leaves a background process serving it; {@code -f} serves in the foreground instead.
+ */
+@Command(name = "mount", mixinStandardHelpOptions = true,
+        description = "Mount a layer stack (or a container from the store) as one filesystem.")
 final class MountCommand implements Callable<Integer> {
+    @Option(names = "--lower", paramLabel = "DIR[:DIR...]", description = "read-only layers, top-most first")
+    String lower;
+
+    @Option(names = "--upper", paramLabel = "DIR", description = "the writable layer (created if missing)")
+    Path upper;
+
+    @Option(names = "--work", paramLabel = "DIR", description = "scratch dir on the upper's filesystem (default: UPPER.work)")
+    Path work;
+
+    @Option(names = "-o", paramLabel = "OPT[,OPT...]",
+            description = "lowerdir=,upperdir=,workdir=, allow_other, timeout=/attr_timeout=/entry_timeout=/negative_timeout= seconds")
+    List<String> options = List.of();
+
+    @Option(names = "-f", description = "stay in the foreground; SIGINT/SIGTERM unmount")
+    boolean foreground;
+
+    @Parameters(paramLabel = "[CONTAINER] MOUNTPOINT", arity = "1..2")
+    List<String> positional;
+
     @Override
-    public Integer call() {
-        throw new UserError("mount: not built yet");
+    public Integer call() throws Exception {
+        MountOptions opts = new MountOptions();
+        options.forEach(opts::parse);
+        Path mnt = Path.of(positional.get(positional.size() - 1)).toAbsolutePath().normalize();
+        LayerStack stack = stack(opts).validate();
+        FuseMount.checkFuseAvailable();
+        checkMountPoint(mnt);
+        if (foreground) return serve(stack, mnt, opts);
+        return Background.start(stack, mnt, opts);
+    }
+
+    private LayerStack stack(MountOptions opts) {
+        if (positional.size() == 2) {
+            if (lower != null || upper != null || opts.lowerdir != null) {
+                throw new UserError("give either a CONTAINER or --lower/--upper, not both");
+            }
+            return Store.open().containerStack(positional.get(0));
+        }
+        String lowers = lower != null ? lower : opts.lowerdir;
+        Path up = upper != null ? upper : opts.upperdir != null ? Path.of(opts.upperdir) : null;
+        Path wk = work != null ? work : opts.workdir != null ? Path.of(opts.workdir) : null;
+        if (lowers == null) throw new UserError("--lower (or -o lowerdir=) is needed");
+        if (up == null) throw new UserError("--upper (or -o upperdir=) is needed");
+        return LayerStack.of(lowers, up, wk);
+    }
+
+    /**
+     * The mountpoint must be an empty directory that nothing is mounted on. A dead jfs or FUSE
+     * mount there ("Transport endpoint is not connected", its process killed) is cleared.
+     */
+    static void checkMountPoint(Path mnt) {
+        String m = mnt.toString();
+        try {
+            Posix.lstat(m);
+        } catch (FsException e) {
+            if (e.errno() == Errno.ENOTCONN) {
+                Posix.umount(m, Posix.MNT_DETACH);
+                System.err.println("jfsmount: cleared a dead FUSE mount at " + m);
+            } else if (e.errno() == Errno.ENOENT) {
+                throw new UserError("mountpoint " + m + ": no such directory");
+            } else {
+                throw new UserError("mountpoint " + m + ": " + e.getMessage());
+            }
+        }
+        if (!Files.isDirectory(mnt)) throw new UserError("mountpoint " + m + ": not a directory");
+        if (MountTable.at(mnt).isPresent()) {
+            throw new UserError("mountpoint " + m + " is busy: something is mounted there (jfs umount " + m + ")");
+        }
+        try (var list = Files.list(mnt)) {
+            if (list.findAny().isPresent()) throw new UserError("mountpoint " + m + " is not empty");
+        } catch (IOException e) {
+            throw new UserError("mountpoint " + m + ": " + e.getMessage());
+        }
+    }
+
+    /** Serves in this process until unmounted. Holds the work directory's lock meanwhile. */
+    static int serve(LayerStack stack, Path mnt, MountOptions opts) throws IOException {
+        Path lockFile = stack.work().resolve("jfs.lock");
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = ch.tryLock()) {
+            if (lock == null) {
+                throw new UserError("upper " + stack.upper() + " is in use by another jfs mount (work dir " + stack.work() + ")");
+            }
+            UnionFs fs = UnionFs.open(stack, null);
+            FuseMount.serve(fs, mnt, opts, () -> {
+                System.out.println(Background.READY);
+                System.out.flush();
+            });
+        }
+        return 0;
     }
 }

@@ -1,0 +1,142 @@
+package dev.jfs.copyup;
+
+import dev.jfs.layout.Markers;
+import dev.jfs.layout.UpperFormat;
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Copying one entry from a lower layer to the upper, atomically: the copy is built in the work
+ * directory with data, xattrs, owner, mode and times, and only then renamed into place, so a crash
+ * never leaves a partial file in the upper. Data moves with copy_file_range (reflink or in-kernel
+ * copy where the filesystem allows). Knows nothing about layers: the union decides what to copy.
+ */
+public final class CopyUp {
+    private final String tmpDir;
+    private final UpperFormat format;
+    private final AtomicLong counter = new AtomicLong();
+
+    /** @param tmpDir a directory on the upper's filesystem (WORK/jfs-tmp), emptied at mount */
+    public CopyUp(String tmpDir, UpperFormat format) {
+        this.tmpDir = tmpDir;
+        this.format = format;
+    }
+
+    /** A fresh name in the work directory. */
+    public String tmpPath() {
+        return tmpDir + "/t" + ProcessHandle.current().pid() + "-" + counter.incrementAndGet();
+    }
+
+    /**
+     * Copies the entry at {@code src} (a directory without its contents) to {@code dst}, which must
+     * not exist, recording {@code origin} as its inode number.
+     *
+     * @param withData false when the caller is about to truncate the file to zero anyway
+     */
+    public void copy(String src, Stat st, String dst, long origin, boolean withData) {
+        String tmp = build(src, st, origin, withData);
+        try {
+            Posix.rename(tmp, dst, Posix.RENAME_NOREPLACE);
+        } catch (FsException e) {
+            removeQuietly(tmp, st);
+            throw e;
+        }
+    }
+
+    /**
+     * Copies a file that has other names in its lower layer: the copy is also linked at
+     * {@code indexPath}, so those other names find it (see the union's HardlinkIndex).
+     */
+    public void copyIndexed(String src, Stat st, String indexPath, String dst, long origin) {
+        String tmp = build(src, st, origin, true);
+        try {
+            Posix.link(tmp, indexPath);
+            Posix.rename(tmp, dst, Posix.RENAME_NOREPLACE);
+        } catch (FsException e) {
+            removeQuietly(tmp, st);
+            throw e;
+        }
+    }
+
+    /** Links an existing upper file (an index copy) at {@code dst}. */
+    public void linkUp(String existing, String dst) {
+        Posix.link(existing, dst);
+    }
+
+    /** Builds the copy in the work directory and returns its path. */
+    private String build(String src, Stat st, long origin, boolean withData) {
+        String tmp = tmpPath();
+        try {
+            switch (st.type()) {
+                case Stat.S_IFREG -> copyFile(src, tmp, st, withData);
+                case Stat.S_IFDIR -> Posix.mkdir(tmp, 0700);
+                case Stat.S_IFLNK -> Posix.symlink(Posix.readlink(src), tmp);
+                default -> Posix.mknod(tmp, st.type() | 0600, st.rdev());
+            }
+            copyXattrs(src, tmp);
+            if (origin >= 0) format.setOrigin(tmp, origin);
+            copyAttributes(tmp, st);
+            return tmp;
+        } catch (FsException e) {
+            removeQuietly(tmp, st);
+            throw e;
+        }
+    }
+
+    private static void copyFile(String src, String tmp, Stat st, boolean withData) {
+        int out = Posix.open(tmp, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
+        try {
+            if (withData && st.size() > 0) {
+                int in = Posix.open(src, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+                try {
+                    Posix.copyData(in, out, st.size());
+                } finally {
+                    Posix.close(in);
+                }
+            }
+        } finally {
+            Posix.close(out);
+        }
+    }
+
+    /** Every xattr but the union's own markers (opaque, redirect and origin belong to the lower). */
+    private static void copyXattrs(String src, String dst) {
+        for (String name : Posix.listxattr(src)) {
+            if (Markers.isInternalXattr(name)) continue;
+            byte[] v = Posix.getxattr(src, name);
+            if (v == null) continue;
+            try {
+                Posix.setxattr(dst, name, v, 0);
+            } catch (FsException e) {
+                // trusted.* and security.* need privilege; an unprivileged copy-up keeps the rest.
+                if (e.errno() != Errno.EPERM && e.errno() != Errno.EOPNOTSUPP) throw e;
+            }
+        }
+    }
+
+    /**
+     * Owner, then mode (chown clears setuid bits), then times last (everything before changes
+     * them). Shared with the union for entries it creates.
+     */
+    public static void copyAttributes(String path, Stat st) {
+        try {
+            Posix.lchown(path, st.uid(), st.gid());
+        } catch (FsException e) {
+            if (e.errno() != Errno.EPERM) throw e; // unprivileged: the copy stays ours
+        }
+        if (!st.isSymlink()) Posix.chmod(path, st.permissions());
+        Posix.utimens(path, st.atimeSec(), st.atimeNsec(), st.mtimeSec(), st.mtimeNsec());
+    }
+
+    private static void removeQuietly(String tmp, Stat st) {
+        try {
+            if (st.isDirectory()) Posix.rmdir(tmp);
+            else Posix.unlink(tmp);
+        } catch (FsException ignored) {
+            // nothing was made, or the work dir is cleaned at the next mount
+        }
+    }
+}

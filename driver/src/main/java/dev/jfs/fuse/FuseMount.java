@@ -1,0 +1,84 @@
+package dev.jfs.fuse;
+
+import dev.jfs.UserError;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import dev.jfs.union.UnionFs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Serves a {@link UnionFs} at a mountpoint until it is unmounted. libfuse's loop runs blocking on
+ * its own thread (a non-blocking jnr-fuse mount sleeps 2 s); readiness is seen from outside: the
+ * mountpoint's st_dev changes once the kernel has the mount and our getattr answers.
+ */
+public final class FuseMount {
+    public static final String SUBTYPE = "jfs";
+
+    private FuseMount() {}
+
+    /** Checks what the mount needs from the machine, with the fix in the message. */
+    public static void checkFuseAvailable() {
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            throw new UserError("/dev/fuse is missing: load FUSE (modprobe fuse) or give the container --device /dev/fuse");
+        }
+    }
+
+    /**
+     * Mounts and blocks until the filesystem is unmounted (jfs umount, fusermount -u, or a signal).
+     *
+     * @param onReady run once the mount answers
+     */
+    public static void serve(UnionFs fs, Path mountPoint, MountOptions options, Runnable onReady) {
+        checkFuseAvailable();
+        JfsFuse fuse;
+        try {
+            fuse = new JfsFuse(fs);
+        } catch (LinkageError | RuntimeException e) {
+            throw new UserError("cannot load libfuse2 (libfuse.so.2): install it (apt-get install libfuse2)");
+        }
+        long before = Posix.lstat(mountPoint.toString()).dev();
+        String[] args = options.fuseArgs(ProcessHandle.current().pid()).toArray(String[]::new);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread loop = new Thread(() -> {
+            try {
+                fuse.mount(mountPoint, true, options.fuseDebug, args);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "fuse-loop");
+        loop.start();
+        waitUntilReady(mountPoint, before, loop, failure);
+        onReady.run();
+        try {
+            loop.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void waitUntilReady(Path mnt, long devBefore, Thread loop, AtomicReference<Throwable> failure) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (!loop.isAlive()) {
+                Throwable t = failure.get();
+                throw new UserError("mounting " + mnt + " failed" + (t != null ? ": " + rootMessage(t) : ""));
+            }
+            Stat st = Posix.lstatOrNull(mnt.toString());
+            if (st != null && st.dev() != devBefore) return;
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new UserError("mounting " + mnt + ": no answer after 30 s");
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+}

@@ -1,0 +1,375 @@
+package dev.jfs.fuse;
+
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import dev.jfs.union.Caller;
+import dev.jfs.union.RelPath;
+import dev.jfs.union.UnionFs;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.IntSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.types.dev_t;
+import jnr.ffi.types.gid_t;
+import jnr.ffi.types.mode_t;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.uid_t;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseContext;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+import ru.serce.jnrfuse.struct.Statvfs;
+import ru.serce.jnrfuse.struct.Timespec;
+
+/**
+ * The jnr-fuse adapter: one method per FUSE callback, each translating arguments, calling
+ * {@link UnionFs}, and turning {@link FsException} into {@code -errno} in {@link #call}. No union
+ * logic lives here. Open files are real file descriptors kept in {@code fi.fh}; data moves
+ * between them and the FUSE buffer with pread/pwrite, never through the Java heap.
+ */
+public final class JfsFuse extends FuseStubFS {
+    private static final Logger LOG = Logger.getLogger(JfsFuse.class.getName());
+    private static final ThreadLocal<Pointer> DIRENT_STAT =
+            ThreadLocal.withInitial(() -> Memory.allocateDirect(Runtime.getSystemRuntime(), 256));
+
+    private final UnionFs fs;
+
+    public JfsFuse(UnionFs fs) {
+        this.fs = fs;
+    }
+
+    /** Runs one callback: 0 or a byte count on success, -errno on failure. */
+    private static int call(String op, String path, IntSupplier body) {
+        try {
+            return body.getAsInt();
+        } catch (FsException e) {
+            return -e.errno();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.SEVERE, op + " " + path + " failed unexpectedly", e);
+            return -Errno.EIO;
+        }
+    }
+
+    private static String rel(String fusePath) {
+        return RelPath.fromFuse(fusePath);
+    }
+
+    private Caller caller() {
+        FuseContext c = getContext();
+        return new Caller((int) c.uid.get(), (int) c.gid.get());
+    }
+
+    // ---- attributes ----------------------------------------------------------------------------
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        return call("getattr", path, () -> {
+            fill(stat, fs.getattr(rel(path)));
+            return 0;
+        });
+    }
+
+    @Override
+    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+        return call("fgetattr", path, () -> {
+            // With hard_remove an unlinked open file has no path: only its descriptor.
+            fill(stat, path != null ? fs.getattr(rel(path)) : Posix.fstat((int) fi.fh.get()));
+            return 0;
+        });
+    }
+
+    static void fill(FileStat t, Stat s) {
+        t.st_ino.set(s.ino());
+        t.st_mode.set(s.mode());
+        t.st_nlink.set(s.nlink());
+        t.st_uid.set(s.uid());
+        t.st_gid.set(s.gid());
+        t.st_rdev.set(s.rdev());
+        t.st_size.set(s.size());
+        t.st_blksize.set(s.blksize());
+        t.st_blocks.set(s.blocks());
+        t.st_atim.tv_sec.set(s.atimeSec());
+        t.st_atim.tv_nsec.set(s.atimeNsec());
+        t.st_mtim.tv_sec.set(s.mtimeSec());
+        t.st_mtim.tv_nsec.set(s.mtimeNsec());
+        t.st_ctim.tv_sec.set(s.ctimeSec());
+        t.st_ctim.tv_nsec.set(s.ctimeNsec());
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, @size_t long size) {
+        return call("readlink", path, () -> {
+            byte[] target = fs.readlink(rel(path)).getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        });
+    }
+
+    @Override
+    public int chmod(String path, @mode_t long mode) {
+        return call("chmod", path, () -> {
+            fs.chmod(rel(path), (int) mode);
+            return 0;
+        });
+    }
+
+    @Override
+    public int chown(String path, @uid_t long uid, @gid_t long gid) {
+        return call("chown", path, () -> {
+            fs.chown(rel(path), (int) uid, (int) gid);
+            return 0;
+        });
+    }
+
+    @Override
+    public int truncate(String path, @off_t long size) {
+        return call("truncate", path, () -> {
+            fs.truncate(rel(path), size);
+            return 0;
+        });
+    }
+
+    @Override
+    public int utimens(String path, Timespec[] ts) {
+        return call("utimens", path, () -> {
+            fs.utimens(rel(path), ts[0].tv_sec.get(), ts[0].tv_nsec.longValue(),
+                    ts[1].tv_sec.get(), ts[1].tv_nsec.longValue());
+            return 0;
+        });
+    }
+
+    @Override
+    public int statfs(String path, Statvfs st) {
+        return call("statfs", path, () -> {
+            long[] v = fs.statfs();
+            st.f_bsize.set(v[0]);
+            st.f_frsize.set(v[1]);
+            st.f_blocks.set(v[2]);
+            st.f_bfree.set(v[3]);
+            st.f_bavail.set(v[4]);
+            st.f_files.set(v[5]);
+            st.f_ffree.set(v[6]);
+            st.f_favail.set(v[7]);
+            st.f_fsid.set(v[8]);
+            st.f_flag.set(v[9]);
+            st.f_namemax.set(v[10]);
+            return 0;
+        });
+    }
+
+    // ---- directories and names -----------------------------------------------------------------
+
+    @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filler, @off_t long offset, FuseFileInfo fi) {
+        return call("readdir", path, () -> {
+            List<DirEntry> entries = fs.readdir(rel(path));
+            // Passing a stat with st_mode gives the kernel d_type, so find(1) need not stat.
+            FileStat st = FileStat.of(DIRENT_STAT.get());
+            filler.apply(buf, ".", null, 0);
+            filler.apply(buf, "..", null, 0);
+            for (DirEntry e : entries) {
+                st.st_mode.set(e.dtype() << 12);
+                st.st_ino.set(e.ino());
+                if (filler.apply(buf, e.name(), st, 0) != 0) break;
+            }
+            return 0;
+        });
+    }
+
+    @Override
+    public int releasedir(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int fsyncdir(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int mkdir(String path, @mode_t long mode) {
+        return call("mkdir", path, () -> {
+            fs.mkdir(rel(path), (int) mode, caller());
+            return 0;
+        });
+    }
+
+    @Override
+    public int mknod(String path, @mode_t long mode, @dev_t long rdev) {
+        return call("mknod", path, () -> {
+            fs.mknod(rel(path), (int) mode, rdev, caller());
+            return 0;
+        });
+    }
+
+    @Override
+    public int symlink(String target, String path) {
+        return call("symlink", path, () -> {
+            fs.symlink(target, rel(path), caller());
+            return 0;
+        });
+    }
+
+    @Override
+    public int link(String from, String to) {
+        return call("link", to, () -> {
+            fs.link(rel(from), rel(to));
+            return 0;
+        });
+    }
+
+    @Override
+    public int unlink(String path) {
+        return call("unlink", path, () -> {
+            fs.unlink(rel(path));
+            return 0;
+        });
+    }
+
+    @Override
+    public int rmdir(String path) {
+        return call("rmdir", path, () -> {
+            fs.rmdir(rel(path));
+            return 0;
+        });
+    }
+
+    @Override
+    public int rename(String from, String to) {
+        return call("rename", from, () -> {
+            fs.rename(rel(from), rel(to));
+            return 0;
+        });
+    }
+
+    // ---- xattrs --------------------------------------------------------------------------------
+
+    @Override
+    public int getxattr(String path, String name, Pointer value, @size_t long size) {
+        return call("getxattr", path, () -> {
+            byte[] v = fs.getxattr(rel(path), name);
+            if (size == 0) return v.length;
+            if (size < v.length) return -Errno.ERANGE;
+            value.put(0, v, 0, v.length);
+            return v.length;
+        });
+    }
+
+    @Override
+    public int listxattr(String path, Pointer list, @size_t long size) {
+        return call("listxattr", path, () -> {
+            StringBuilder sb = new StringBuilder();
+            for (String n : fs.listxattr(rel(path))) sb.append(n).append('\0');
+            byte[] names = sb.toString().getBytes(StandardCharsets.UTF_8);
+            if (size == 0) return names.length;
+            if (size < names.length) return -Errno.ERANGE;
+            list.put(0, names, 0, names.length);
+            return names.length;
+        });
+    }
+
+    @Override
+    public int setxattr(String path, String name, Pointer value, @size_t long size, int flags) {
+        return call("setxattr", path, () -> {
+            byte[] v = new byte[(int) size];
+            value.get(0, v, 0, v.length);
+            fs.setxattr(rel(path), name, v, flags);
+            return 0;
+        });
+    }
+
+    @Override
+    public int removexattr(String path, String name) {
+        return call("removexattr", path, () -> {
+            fs.removexattr(rel(path), name);
+            return 0;
+        });
+    }
+
+    // ---- open files ----------------------------------------------------------------------------
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        return call("open", path, () -> {
+            fi.fh.set(fs.open(rel(path), fi.flags.get()));
+            return 0;
+        });
+    }
+
+    @Override
+    public int create(String path, @mode_t long mode, FuseFileInfo fi) {
+        return call("create", path, () -> {
+            fi.fh.set(fs.create(rel(path), (int) mode, fi.flags.get(), caller()));
+            return 0;
+        });
+    }
+
+    @Override
+    public int read(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return call("read", path, () -> {
+            int fd = (int) fi.fh.get();
+            int total = 0;
+            while (total < size) {
+                int n = Posix.pread(fd, buf.slice(total), size - total, offset + total);
+                if (n == 0) break;
+                total += n;
+            }
+            return total;
+        });
+    }
+
+    @Override
+    public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return call("write", path, () -> {
+            int fd = (int) fi.fh.get();
+            int total = 0;
+            while (total < size) total += Posix.pwrite(fd, buf.slice(total), size - total, offset + total);
+            return total;
+        });
+    }
+
+    @Override
+    public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
+        return call("ftruncate", path, () -> {
+            Posix.ftruncate((int) fi.fh.get(), size);
+            return 0;
+        });
+    }
+
+    @Override
+    public int flush(String path, FuseFileInfo fi) {
+        return 0;
+    }
+
+    @Override
+    public int fsync(String path, int datasync, FuseFileInfo fi) {
+        return call("fsync", path, () -> {
+            Posix.fsync((int) fi.fh.get(), datasync != 0);
+            return 0;
+        });
+    }
+
+    @Override
+    public int release(String path, FuseFileInfo fi) {
+        return call("release", path, () -> {
+            Posix.close((int) fi.fh.get());
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,93 @@
+package dev.jfs.fuse;
+
+import dev.jfs.UserError;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The options of a mount, parsed from {@code -o a,b=c}: the overlay spelling of the stack
+ * (lowerdir/upperdir/workdir), jfs's own FUSE settings, and mount(8)'s generic words, accepted
+ * and ignored so that fstab entries work. Anything else is an error naming the option.
+ */
+public final class MountOptions {
+    public String lowerdir;
+    public String upperdir;
+    public String workdir;
+    public boolean allowOther;
+    /** Seconds the kernel may cache entries, attributes and misses (lowers are immutable and
+     * every change goes through the mount, so only hard links seen under another name can lag). */
+    public double entryTimeout = 1.0;
+    public double attrTimeout = 1.0;
+    public double negativeTimeout = 1.0;
+    public boolean fuseDebug;
+
+    private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
+            "users", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "_netdev", "nofail", "relatime",
+            "noatime", "atime", "redirect_dir=on", "index=on");
+
+    public void parse(String list) {
+        for (String opt : list.split(",")) {
+            if (opt.isEmpty() || IGNORED.contains(opt)) continue;
+            int eq = opt.indexOf('=');
+            String key = eq < 0 ? opt : opt.substring(0, eq);
+            String val = eq < 0 ? null : opt.substring(eq + 1);
+            switch (key) {
+                case "lowerdir" -> lowerdir = need(key, val);
+                case "upperdir" -> upperdir = need(key, val);
+                case "workdir" -> workdir = need(key, val);
+                case "allow_other" -> allowOther = true;
+                case "timeout" -> entryTimeout = attrTimeout = negativeTimeout = seconds(key, val);
+                case "entry_timeout" -> entryTimeout = seconds(key, val);
+                case "attr_timeout" -> attrTimeout = seconds(key, val);
+                case "negative_timeout" -> negativeTimeout = seconds(key, val);
+                case "debug" -> fuseDebug = true;
+                default -> throw new UserError("-o " + opt + ": unknown mount option");
+            }
+        }
+    }
+
+    private static String need(String key, String val) {
+        if (val == null || val.isEmpty()) throw new UserError("-o " + key + ": needs a value (" + key + "=...)");
+        return val;
+    }
+
+    private static double seconds(String key, String val) {
+        try {
+            double d = Double.parseDouble(need(key, val));
+            if (d < 0 || Double.isNaN(d)) throw new NumberFormatException();
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UserError("-o " + key + "=" + val + ": not a number of seconds");
+        }
+    }
+
+    /** The libfuse2 options this mount runs with. */
+    List<String> fuseArgs(long pid) {
+        List<String> o = new ArrayList<>();
+        o.add("fsname=" + FuseMount.SUBTYPE + "-" + pid);
+        o.add("subtype=" + FuseMount.SUBTYPE);
+        o.add("use_ino");
+        o.add("readdir_ino");
+        o.add("hard_remove");
+        o.add("default_permissions");
+        o.add("big_writes");
+        o.add("max_write=131072");
+        o.add("max_read=131072");
+        o.add("entry_timeout=" + entryTimeout);
+        o.add("attr_timeout=" + attrTimeout);
+        o.add("negative_timeout=" + negativeTimeout);
+        if (allowOther) o.add("allow_other");
+        return List.of("-o", String.join(",", o));
+    }
+
+    /** The same options again as one -o list, to hand to the background process. */
+    public String toOptionList() {
+        List<String> o = new ArrayList<>();
+        if (allowOther) o.add("allow_other");
+        o.add("entry_timeout=" + entryTimeout);
+        o.add("attr_timeout=" + attrTimeout);
+        o.add("negative_timeout=" + negativeTimeout);
+        if (fuseDebug) o.add("debug");
+        return String.join(",", o);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.jfs.union;
+
+import dev.jfs.layout.Markers;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A read-only layer. Lower layers never change while mounted (SPEC 3), so each directory is read
+ * once and each entry stat'ed once; after that, lookups through this layer cost no system call.
+ */
+final class LowerLayer extends Layer {
+    /** A directory of this layer as first read. */
+    private record Dir(Listing listing, Map<String, Integer> types, boolean opaque) {}
+
+    private static final Dir NOT_A_DIR = new Dir(Listing.EMPTY, Map.of(), false);
+
+    private final ConcurrentHashMap<String, Dir> dirs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Probe> probes = new ConcurrentHashMap<>();
+
+    LowerLayer(int index, String root) {
+        super(index, root);
+    }
+
+    @Override
+    Probe probe(String rel) {
+        Probe p = probes.get(rel);
+        if (p == null) {
+            p = load(rel);
+            probes.put(rel, p);
+        }
+        return p;
+    }
+
+    private Probe load(String rel) {
+        if (rel.isEmpty()) return dirProbe(rel, false);
+        Dir parent = dir(RelPath.parent(rel));
+        String name = RelPath.name(rel);
+        Integer type = parent.types.get(name);
+        boolean whitedOut = parent.listing.whiteouts().contains(name);
+        if (type == null) return whitedOut ? Probe.WHITEOUT : Probe.ABSENT;
+        if (type != DirEntry.DT_DIR) return Probe.entry(Posix.lstat(real(rel)));
+        // OCI: a whiteout hides the layers below, not an entry of its own layer; a directory
+        // beside its own whiteout was made again, so nothing below shows through it.
+        return dirProbe(rel, whitedOut);
+    }
+
+    private Probe dirProbe(String rel, boolean forceOpaque) {
+        Stat st = Posix.lstatOrNull(real(rel));
+        if (st == null) return Probe.ABSENT;
+        if (!st.isDirectory()) return Probe.entry(st);
+        Dir d = dir(rel);
+        return Probe.dir(st, forceOpaque || d.opaque, Markers.redirect(real(rel), RelPath.parent(rel)));
+    }
+
+    @Override
+    Listing listing(String rel) {
+        return dir(rel).listing;
+    }
+
+    /**
+     * The directory at {@code rel}, read once. Each component is checked to be a real directory
+     * of this layer, so a symlink inside a layer is never followed as a path.
+     */
+    private Dir dir(String rel) {
+        Dir d = dirs.get(rel);
+        if (d != null) return d;
+        if (!rel.isEmpty()) {
+            Integer type = dir(RelPath.parent(rel)).types.get(RelPath.name(rel));
+            if (type == null || type != DirEntry.DT_DIR) {
+                dirs.put(rel, NOT_A_DIR);
+                return NOT_A_DIR;
+            }
+        }
+        d = read(rel);
+        dirs.put(rel, d);
+        return d;
+    }
+
+    private Dir read(String rel) {
+        String real = real(rel);
+        Stat st = Posix.lstatOrNull(real);
+        if (st == null || !st.isDirectory()) return NOT_A_DIR;
+        var raw = Posix.readDir(real);
+        Listing listing = sort(rel, raw);
+        Map<String, Integer> types = new HashMap<>(listing.entries().size() * 2);
+        for (DirEntry e : listing.entries()) types.put(e.name(), e.dtype());
+        boolean opaque = raw.stream().anyMatch(e -> e.name().equals(Markers.OPAQUE_MARKER))
+                || Markers.isOpaqueByXattr(real);
+        return new Dir(listing, types, opaque);
+    }
+}

@@ -1,0 +1,467 @@
+package dev.jfs.union;
+
+import dev.jfs.copyup.CopyUp;
+import dev.jfs.copyup.WorkDir;
+import dev.jfs.layout.Markers;
+import dev.jfs.layout.UpperFormat;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.util.List;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+/**
+ * The mounted union: {@link UnionView} plus every change a process can make through the mount,
+ * as overlayfs makes it. Changes only ever touch the upper: the first change to a lower entry
+ * copies it (and its parent directories) up; deleting a name the lowers hold leaves a whiteout;
+ * a directory made over a whiteout is opaque; a renamed directory carries a redirect to where
+ * its lower contents are.
+ *
+ * <p>Locking, one rule for the whole tree: every operation that changes names takes the write
+ * lock; lookups and reads take the read lock; data I/O on open files takes none. So a lookup
+ * never sees a change half made (say, a rename before its whiteout).
+ */
+public final class UnionFs {
+    private final UnionView view;
+    private final UpperLayer upper;
+    private final UpperFormat format;
+    private final CopyUp copyUp;
+    private final HardlinkIndex index;
+    private final Lock read;
+    private final Lock write;
+
+    private UnionFs(UnionView view, UpperFormat format, CopyUp copyUp) {
+        this.view = view;
+        this.upper = (UpperLayer) view.layer(0);
+        this.format = format;
+        this.copyUp = copyUp;
+        this.index = view.index();
+        ReentrantReadWriteLock rw = new ReentrantReadWriteLock();
+        this.read = rw.readLock();
+        this.write = rw.writeLock();
+    }
+
+    /**
+     * Opens a validated stack for writing: prepares the work directory (removing a crashed
+     * mount's leftovers) and picks the upper's marker format. Sets this process's umask to 0:
+     * modes arrive with the caller's umask already applied.
+     */
+    public static UnionFs open(LayerStack stack, UpperFormat forced) {
+        WorkDir work = new WorkDir(stack.work().toString());
+        work.prepare();
+        UpperFormat format = forced != null ? forced : UpperFormat.probe(work.tmp());
+        Posix.umask(0);
+        return new UnionFs(UnionView.open(stack), format, new CopyUp(work.tmp(), format));
+    }
+
+    public UnionView view() {
+        return view;
+    }
+
+    public UpperFormat format() {
+        return format;
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /** stat of a merged path, with the union's inode number. */
+    public Stat getattr(String path) {
+        return reading(() -> {
+            Node n = view.require(path);
+            return n.stat.withIno(view.inode(n));
+        });
+    }
+
+    public List<DirEntry> readdir(String path) {
+        return reading(() -> view.readdir(view.require(path)));
+    }
+
+    public String readlink(String path) {
+        return reading(() -> view.readlink(view.require(path)));
+    }
+
+    public List<String> listxattr(String path) {
+        return reading(() -> view.listxattr(view.require(path)));
+    }
+
+    /** An xattr's value; ENODATA if the entry has none of that name. */
+    public byte[] getxattr(String path, String name) {
+        return reading(() -> {
+            byte[] v = view.getxattr(view.require(path), name);
+            if (v == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
+            return v;
+        });
+    }
+
+    /** statvfs of the upper's filesystem. */
+    public long[] statfs() {
+        return Posix.statvfs(upper.root);
+    }
+
+    // ---- opening files -------------------------------------------------------------------------
+
+    /**
+     * Opens a file and returns the descriptor of its real file. Opening for writing or with
+     * O_TRUNC copies it up first (without data when O_TRUNC will empty it anyway).
+     */
+    public int open(String path, int flags) {
+        boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
+        int realFlags = flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND);
+        if (!writes) {
+            String real = reading(() -> view.require(path).realPath);
+            return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
+        }
+        return writing(() -> {
+            Node n = view.require(path);
+            if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            String real = copyUp(n, (flags & Posix.O_TRUNC) == 0);
+            return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
+        });
+    }
+
+    /** Creates and opens a new regular file (O_CREAT on a name that does not exist). */
+    public int create(String path, int mode, int flags, Caller caller) {
+        int realFlags = (flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | Posix.O_TRUNC));
+        return writing(() -> {
+            Node existing = view.lookup(path);
+            if (existing != null) {
+                if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, "/" + path);
+                if (existing.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+                String real = copyUp(existing, (flags & Posix.O_TRUNC) == 0);
+                return Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0);
+            }
+            int[] fd = new int[1];
+            place(path, Stat.S_IFREG | (mode & 07777), caller, at -> {
+                fd[0] = Posix.open(at, realFlags | Posix.O_CREAT | Posix.O_EXCL, mode & 07777);
+            });
+            return fd[0];
+        });
+    }
+
+    // ---- making names --------------------------------------------------------------------------
+
+    public void mkdir(String path, int mode, Caller caller) {
+        writing(() -> {
+            if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
+            place(path, Stat.S_IFDIR | (mode & 07777), caller, at -> Posix.mkdir(at, mode & 07777));
+            return null;
+        });
+    }
+
+    /** FIFOs, sockets and (as root) device nodes. */
+    public void mknod(String path, int mode, long rdev, Caller caller) {
+        writing(() -> {
+            if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
+            place(path, mode, caller, at -> Posix.mknod(at, mode, rdev));
+            return null;
+        });
+    }
+
+    public void symlink(String target, String path, Caller caller) {
+        writing(() -> {
+            if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
+            place(path, Stat.S_IFLNK | 0777, caller, at -> Posix.symlink(target, at));
+            return null;
+        });
+    }
+
+    /** A hard link: the file is copied up (through the index if it has lower names) and linked. */
+    public void link(String from, String to) {
+        writing(() -> {
+            Node src = view.require(from);
+            if (src.isDirectory()) throw new FsException(Errno.EPERM, "/" + from);
+            if (view.lookup(to) != null) throw new FsException(Errno.EEXIST, "/" + to);
+            String real = copyUp(src, true);
+            place(to, src.stat.mode(), null, at -> Posix.link(real, at));
+            return null;
+        });
+    }
+
+    /**
+     * Puts a new entry at a merged path that shows nothing: in the upper, in place of a whiteout
+     * if there is one. A directory made where the lowers still hold something (behind that
+     * whiteout) is made opaque, so what was deleted stays deleted. With a caller, the entry is
+     * given the caller's ownership (and the parent's group if the parent is setgid).
+     */
+    private void place(String path, int mode, Caller caller, Maker maker) {
+        String name = RelPath.name(path);
+        if (Markers.isMarkerName(name)) throw new FsException(Errno.EINVAL, "/" + path + ": .wh. names are reserved");
+        Node parent = view.require(RelPath.parent(path));
+        if (!parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
+        String parentReal = upperDir(parent);
+        String dst = parentReal + "/" + name;
+        boolean isDir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
+        Probe there = upper.probe(path);
+        boolean whiteout = there.kind() == Probe.Kind.WHITEOUT;
+        boolean whiteoutDevice = whiteout && Posix.lstatOrNull(dst) != null;
+        if (!whiteoutDevice) {
+            // Nothing in the upper, or a .wh.NAME file beside it: make the entry in place.
+            maker.make(dst);
+            finish(dst, mode, caller, parentReal, isDir && whiteout);
+            if (whiteout) Posix.unlink(parentReal + "/" + Markers.WHITEOUT_PREFIX + name);
+            return;
+        }
+        // A whiteout device sits at the name: build aside and swap it in atomically.
+        String tmp = copyUp.tmpPath();
+        maker.make(tmp);
+        finish(tmp, mode, caller, parentReal, isDir);
+        if (isDir) {
+            Posix.rename(tmp, dst, Posix.RENAME_EXCHANGE);
+            Posix.unlink(tmp);
+        } else {
+            Posix.rename(tmp, dst);
+        }
+    }
+
+    private void finish(String at, int mode, Caller caller, String parentReal, boolean opaque) {
+        if (caller != null) {
+            Stat parent = Posix.lstat(parentReal);
+            boolean setgidParent = (parent.mode() & 02000) != 0;
+            int gid = setgidParent ? parent.gid() : caller.gid();
+            boolean isDir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
+            Stat now = Posix.lstat(at);
+            if (now.uid() != caller.uid() || now.gid() != gid) Posix.lchown(at, caller.uid(), gid);
+            int perms = mode & 07777;
+            if (isDir && setgidParent) perms |= 02000;
+            if ((mode & Stat.S_IFMT) != Stat.S_IFLNK && (perms != now.permissions() || (perms & 06000) != 0)) {
+                Posix.chmod(at, perms);
+            }
+        }
+        if (opaque) format.makeOpaque(at);
+    }
+
+    @FunctionalInterface
+    private interface Maker {
+        void make(String realPath);
+    }
+
+    // ---- removing names ------------------------------------------------------------------------
+
+    public void unlink(String path) {
+        writing(() -> {
+            Node n = view.require(path);
+            if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            remove(n);
+            return null;
+        });
+    }
+
+    public void rmdir(String path) {
+        writing(() -> {
+            if (path.isEmpty()) throw new FsException(Errno.EBUSY, "/");
+            Node n = view.require(path);
+            if (!n.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
+            if (!view.readdir(n).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + path);
+            remove(n);
+            return null;
+        });
+    }
+
+    /**
+     * Removes a name from the merged view: its upper entry goes (a directory with the whiteouts
+     * inside it), and if the lowers hold the name a whiteout takes its place, swapped in
+     * atomically where the format allows.
+     */
+    private void remove(Node n) {
+        String name = RelPath.name(n.path);
+        Node parent = view.require(RelPath.parent(n.path));
+        boolean lowerHasIt = view.childBelowUpper(parent, name) != null;
+        String parentReal = upperDir(parent);
+        String real = parentReal + "/" + name;
+        boolean inUpper = n.layer == 0;
+        if (!inUpper) {
+            format.writeWhiteout(parentReal, name);
+            return;
+        }
+        if (lowerHasIt && format == UpperFormat.KERNEL) {
+            String wh = copyUp.tmpPath();
+            format.writeWhiteout(RelPath.parent(wh), RelPath.name(wh));
+            if (n.isDirectory()) {
+                Posix.rename(wh, real, Posix.RENAME_EXCHANGE);
+                WorkDir.removeTree(wh);
+            } else {
+                Posix.rename(wh, real);
+            }
+            return;
+        }
+        if (n.isDirectory()) {
+            String aside = copyUp.tmpPath();
+            Posix.rename(real, aside);
+            WorkDir.removeTree(aside);
+        } else {
+            Posix.unlink(real);
+        }
+        if (lowerHasIt) format.writeWhiteout(parentReal, name);
+    }
+
+    // ---- rename --------------------------------------------------------------------------------
+
+    /**
+     * rename(2) for any entry, lower, merged or upper, files and directories alike (no EXDEV).
+     * A directory with lower contents is copied up alone and carries a redirect to where those
+     * contents are; a directory without any, moved over a name the lowers hold, becomes opaque.
+     */
+    public void rename(String from, String to) {
+        writing(() -> {
+            Node src = view.require(from);
+            if (from.equals(to)) return null;
+            String toName = RelPath.name(to);
+            if (Markers.isMarkerName(toName)) throw new FsException(Errno.EINVAL, "/" + to);
+            if (src.isDirectory() && RelPath.isWithin(to, from)) throw new FsException(Errno.EINVAL, "/" + to);
+            Node dstParent = view.require(RelPath.parent(to));
+            if (!dstParent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + to);
+            Node dst = view.child(dstParent, toName);
+            if (dst != null) {
+                if (src.isDirectory() && !dst.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + to);
+                if (!src.isDirectory() && dst.isDirectory()) throw new FsException(Errno.EISDIR, "/" + to);
+                if (dst.isDirectory() && !view.readdir(dst).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + to);
+                if (!src.isDirectory() && view.inode(src) == view.inode(dst)) return null; // same file
+            }
+            String lowerPath = src.isDirectory() ? firstLowerPath(src) : null;
+            Node srcParent = view.require(RelPath.parent(from));
+            boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
+            String srcReal = copyUp(src, true);
+            String dstParentReal = upperDir(view.require(RelPath.parent(to)));
+            String dstReal = dstParentReal + "/" + toName;
+            // Clear the target in the upper: an empty merged directory may still hold whiteouts.
+            String aside = null;
+            Probe there = upper.probe(to);
+            if (there.isDirectory()) {
+                aside = copyUp.tmpPath();
+                Posix.rename(dstReal, aside);
+                there = upper.probe(to);
+            }
+            if (src.isDirectory()) {
+                boolean lowersHoldTarget = view.childBelowUpper(view.require(RelPath.parent(to)), toName) != null;
+                if (lowerPath != null) format.setRedirect(srcReal, lowerPath);
+                else if (lowersHoldTarget && !Markers.isOpaque(srcReal)) format.makeOpaque(srcReal);
+            }
+            boolean whiteoutDevice = there.kind() == Probe.Kind.WHITEOUT && Posix.lstatOrNull(dstReal) != null;
+            if (src.isDirectory() && whiteoutDevice) {
+                Posix.rename(srcReal, dstReal, Posix.RENAME_EXCHANGE);
+                // The whiteout now sits at the source name: just what is needed there if the
+                // lowers hold that name too.
+                if (whiteoutSource) whiteoutSource = false;
+                else Posix.unlink(srcReal);
+            } else {
+                Posix.rename(srcReal, dstReal);
+                if (there.kind() == Probe.Kind.WHITEOUT && !whiteoutDevice) {
+                    Posix.unlink(dstParentReal + "/" + Markers.WHITEOUT_PREFIX + toName);
+                }
+            }
+            if (whiteoutSource) format.writeWhiteout(RelPath.parent(srcReal), RelPath.name(from));
+            if (aside != null) WorkDir.removeTree(aside);
+            return null;
+        });
+    }
+
+    /** The path where the top-most lower layer holds a directory's contents, or null. */
+    private static String firstLowerPath(Node dir) {
+        for (int i = 0; i < dir.sourceCount(); i++) {
+            if (dir.sourceLayers[i] > 0) return dir.sourcePaths[i];
+        }
+        return null;
+    }
+
+    // ---- changing attributes -------------------------------------------------------------------
+
+    public void chmod(String path, int mode) {
+        writing(() -> {
+            Posix.chmod(copyUp(view.require(path), true), mode & 07777);
+            return null;
+        });
+    }
+
+    public void chown(String path, int uid, int gid) {
+        writing(() -> {
+            Posix.lchown(copyUp(view.require(path), true), uid, gid);
+            return null;
+        });
+    }
+
+    public void truncate(String path, long size) {
+        writing(() -> {
+            Node n = view.require(path);
+            if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            Posix.truncate(copyUp(n, size > 0), size);
+            return null;
+        });
+    }
+
+    public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+        writing(() -> {
+            Posix.utimens(copyUp(view.require(path), true), atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+            return null;
+        });
+    }
+
+    public void setxattr(String path, String name, byte[] value, int flags) {
+        if (Markers.isInternalXattr(name)) throw new FsException(Errno.EPERM, name);
+        writing(() -> {
+            Posix.setxattr(copyUp(view.require(path), true), name, value, flags);
+            return null;
+        });
+    }
+
+    public void removexattr(String path, String name) {
+        if (Markers.isInternalXattr(name)) throw new FsException(Errno.ENODATA, name);
+        writing(() -> {
+            Node n = view.require(path);
+            if (view.getxattr(n, name) == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
+            Posix.removexattr(copyUp(n, true), name);
+            return null;
+        });
+    }
+
+    // ---- copy-up -------------------------------------------------------------------------------
+
+    /**
+     * Gives a node its own entry in the upper, parents first, and returns its real path there.
+     * This is where every first change to a lower entry goes through.
+     */
+    private String copyUp(Node n, boolean withData) {
+        if (n.layer == 0) return n.realPath;
+        String parentReal = upperDir(view.require(RelPath.parent(n.path)));
+        String dst = parentReal + "/" + RelPath.name(n.path);
+        long origin = view.inode(n);
+        if (n.indexed) {
+            copyUp.linkUp(n.realPath, dst);
+        } else if (index != null && !n.isDirectory() && HardlinkIndex.applies(n.stat)) {
+            copyUp.copyIndexed(n.realPath, n.stat, index.pathFor(n.stat), dst, origin);
+            index.added(n.stat);
+        } else {
+            copyUp.copy(n.realPath, n.stat, dst, origin, withData);
+        }
+        return dst;
+    }
+
+    /** The upper directory of a merged directory, copied up (with its parents) if need be. */
+    private String upperDir(Node dir) {
+        if (dir.layer == 0) return dir.realPath;
+        return copyUp(dir, false);
+    }
+
+    // ---- locking -------------------------------------------------------------------------------
+
+    private <T> T reading(Supplier<T> op) {
+        read.lock();
+        try {
+            return op.get();
+        } finally {
+            read.unlock();
+        }
+    }
+
+    private <T> T writing(Supplier<T> op) {
+        write.lock();
+        try {
+            return op.get();
+        } finally {
+            write.unlock();
+        }
+    }
+}

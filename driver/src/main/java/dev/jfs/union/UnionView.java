@@ -1,0 +1,270 @@
+package dev.jfs.union;
+
+import dev.jfs.copyup.WorkDir;
+import dev.jfs.layout.Markers;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The merged view of a layer stack, read-only: lookup top-down through the layers, whiteouts and
+ * opaque directories, overlayfs redirects, hard-link index, merged readdir and inode numbers.
+ * Plain Java over {@link Posix}; no FUSE. {@link UnionFs} adds the writing side.
+ *
+ * <p>Not locked: callers that also write (the mount) serialize through {@link UnionFs}.
+ */
+public final class UnionView {
+    private final Layer[] layers;
+    private final boolean hasUpper;
+    private final HardlinkIndex index;
+    private final ConcurrentHashMap<Long, Integer> devices = new ConcurrentHashMap<>();
+    private final AtomicInteger nextDevice = new AtomicInteger();
+    private volatile Node root;
+
+    private UnionView(Layer[] layers, boolean hasUpper, HardlinkIndex index) {
+        this.layers = layers;
+        this.hasUpper = hasUpper;
+        this.index = index;
+        for (Layer l : layers) deviceIndex(Posix.lstat(l.root).dev());
+    }
+
+    /**
+     * The merged view of a stack. With no upper ({@code stack.upper() == null}) it is the view of
+     * the lowers alone: what the image looked like before the container changed it.
+     */
+    public static UnionView open(LayerStack stack) {
+        List<Layer> ls = new ArrayList<>();
+        if (stack.upper() != null) ls.add(new UpperLayer(stack.upper().toString()));
+        int i = ls.size();
+        for (Path p : stack.lowers()) ls.add(new LowerLayer(i++, p.toString()));
+        HardlinkIndex idx = stack.upper() != null && stack.work() != null
+                ? new HardlinkIndex(new WorkDir(stack.work().toString()).index()) : null;
+        return new UnionView(ls.toArray(Layer[]::new), stack.upper() != null, idx);
+    }
+
+    public boolean hasUpper() {
+        return hasUpper;
+    }
+
+    int layerCount() {
+        return layers.length;
+    }
+
+    Layer layer(int i) {
+        return layers[i];
+    }
+
+    HardlinkIndex index() {
+        return index;
+    }
+
+    // ---- lookup --------------------------------------------------------------------------------
+
+    /** The merged root, freshly stat'ed. */
+    public Node root() {
+        Node r = rootBase();
+        return new Node("", Posix.lstat(r.realPath), r.layer, r.realPath, false, r.sourceLayers, r.sourcePaths);
+    }
+
+    /**
+     * The root as a base for lookups: every layer's root down to the first opaque one. Cached;
+     * its stat is not kept fresh, so it is never returned to callers.
+     */
+    private Node rootBase() {
+        Node r = root;
+        if (r == null) {
+            List<Integer> ls = new ArrayList<>();
+            for (Layer l : layers) {
+                Probe p = l.probe("");
+                if (!p.isDirectory()) continue;
+                ls.add(l.index);
+                if (p.opaque()) break;
+            }
+            int[] srcL = ls.stream().mapToInt(Integer::intValue).toArray();
+            String[] srcP = new String[srcL.length];
+            java.util.Arrays.fill(srcP, "");
+            Layer top = layers[srcL[0]];
+            r = new Node("", Posix.lstat(top.root), top.index, top.root, false, srcL, srcP);
+            root = r;
+        }
+        return r;
+    }
+
+    /** Forgets the cached root (after the upper root itself changed: made opaque). */
+    void invalidateRoot() {
+        root = null;
+    }
+
+    /** The node at a merged path, or null if nothing is there. */
+    public Node lookup(String path) {
+        if (path.isEmpty()) return root();
+        Node n = rootBase();
+        int start = 0;
+        while (true) {
+            if (!n.isDirectory()) return null;
+            int slash = path.indexOf('/', start);
+            String name = slash < 0 ? path.substring(start) : path.substring(start, slash);
+            n = child(n, name);
+            if (n == null || slash < 0) return n;
+            start = slash + 1;
+        }
+    }
+
+    /** Like {@link #lookup}, but ENOENT (or ENOTDIR for a non-directory parent) if nothing is there. */
+    public Node require(String path) {
+        Node n = lookup(path);
+        if (n == null) {
+            Node parent = path.isEmpty() ? null : lookup(RelPath.parent(path));
+            int errno = parent != null && !parent.isDirectory() ? Errno.ENOTDIR : Errno.ENOENT;
+            throw new FsException(errno, "/" + path);
+        }
+        return n;
+    }
+
+    /**
+     * Looks a name up in a merged directory: top-down through the directory's sources; a whiteout
+     * stops the search, a non-directory ends it, a directory merges with the directories below it
+     * until one is opaque. A redirect makes the layers below look the directory up at the path
+     * it names instead (overlayfs {@code redirect_dir}: how a renamed directory keeps its lower
+     * contents).
+     */
+    public Node child(Node dir, String name) {
+        return child(dir, name, 0);
+    }
+
+    /** What the layers below the upper hold at {@code dir/name}: what a whiteout there would hide. */
+    Node childBelowUpper(Node dir, String name) {
+        return child(dir, name, hasUpper ? 1 : 0);
+    }
+
+    private Node child(Node dir, String name, int firstLayer) {
+        String path = RelPath.join(dir.path, name);
+        Probe winner = null;
+        int winnerLayer = -1;
+        String winnerRel = null;
+        int[] srcL = null;
+        String[] srcP = null;
+        int nsrc = 0;
+        String redirect = null;
+        int si = 0;
+        if (dir.sourceLayers.length == 0) return null;
+        for (int l = Math.max(firstLayer, dir.sourceLayers[0]); l < layers.length; l++) {
+            String rel;
+            if (redirect != null) {
+                rel = redirect;
+            } else {
+                while (si < dir.sourceLayers.length && dir.sourceLayers[si] < l) si++;
+                if (si == dir.sourceLayers.length) break;
+                if (dir.sourceLayers[si] != l) {
+                    l = dir.sourceLayers[si] - 1; // no source in this layer: skip to the next one
+                    continue;
+                }
+                rel = RelPath.join(dir.sourcePaths[si], name);
+            }
+            Probe p = layers[l].probe(rel);
+            if (p.kind() == Probe.Kind.WHITEOUT) break;
+            if (p.kind() == Probe.Kind.ABSENT) continue;
+            if (winner == null) {
+                winner = p;
+                winnerLayer = l;
+                winnerRel = rel;
+                if (!p.isDirectory()) break;
+                srcL = new int[layers.length - l];
+                srcP = new String[layers.length - l];
+            } else if (!p.isDirectory()) {
+                break;
+            }
+            srcL[nsrc] = l;
+            srcP[nsrc++] = rel;
+            if (p.opaque()) break;
+            if (p.redirect() != null) redirect = p.redirect();
+        }
+        if (winner == null) return null;
+        Layer w = layers[winnerLayer];
+        if (srcL != null) {
+            return new Node(path, winner.stat(), winnerLayer, w.real(winnerRel), false,
+                    java.util.Arrays.copyOf(srcL, nsrc), java.util.Arrays.copyOf(srcP, nsrc));
+        }
+        if (index != null && w instanceof LowerLayer && HardlinkIndex.applies(winner.stat())) {
+            String copy = index.find(winner.stat());
+            if (copy != null) {
+                Stat st = Posix.lstatOrNull(copy);
+                if (st != null) return new Node(path, st, winnerLayer, copy, true, null, null);
+            }
+        }
+        return new Node(path, winner.stat(), winnerLayer, w.real(winnerRel), false, null, null);
+    }
+
+    // ---- reading -------------------------------------------------------------------------------
+
+    /**
+     * The merged entries of a directory: each name once, the top-most entry's type, never a
+     * whiteout or marker. A layer's whiteouts hide names of the layers below it only.
+     */
+    public List<DirEntry> readdir(Node dir) {
+        if (!dir.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + dir.path);
+        List<DirEntry> out = new ArrayList<>();
+        Set<String> taken = dir.sourceLayers.length > 1 ? new HashSet<>() : null;
+        for (int i = 0; i < dir.sourceLayers.length; i++) {
+            Listing listing = layers[dir.sourceLayers[i]].listing(dir.sourcePaths[i]);
+            for (DirEntry e : listing.entries()) {
+                if (taken == null || taken.add(e.name())) out.add(e);
+            }
+            if (taken != null) taken.addAll(listing.whiteouts());
+        }
+        return out;
+    }
+
+    public String readlink(Node n) {
+        if (!n.stat.isSymlink()) throw new FsException(Errno.EINVAL, "/" + n.path);
+        return Posix.readlink(n.realPath);
+    }
+
+    /** The entry's xattr names, the union's own left out. */
+    public List<String> listxattr(Node n) {
+        List<String> names = Posix.listxattr(n.realPath);
+        names.removeIf(Markers::isInternalXattr);
+        return names;
+    }
+
+    /** An xattr's value, or null if the entry has none of that name (the union's own are never shown). */
+    public byte[] getxattr(Node n, String name) {
+        if (Markers.isInternalXattr(name)) return null;
+        return Posix.getxattr(n.realPath, name);
+    }
+
+    // ---- inode numbers -------------------------------------------------------------------------
+
+    /**
+     * st_ino of a node: the number of the entry it came from, so it survives copy-up (recorded at
+     * copy-up as an origin xattr) and remounts. Layers on other filesystems get their numbers
+     * moved into a range of their own, as overlayfs's xino does.
+     */
+    public long inode(Node n) {
+        if (n.layer == 0 && hasUpper || n.indexed) {
+            long origin = Markers.origin(n.realPath);
+            if (origin >= 0) return origin;
+        }
+        return inode(n.stat);
+    }
+
+    /** The st_ino jfs shows for an entry as found on disk. */
+    long inode(Stat st) {
+        int dev = deviceIndex(st.dev());
+        return dev == 0 ? st.ino() : st.ino() ^ ((long) dev << 48);
+    }
+
+    private int deviceIndex(long dev) {
+        Integer i = devices.get(dev);
+        return i != null ? i : devices.computeIfAbsent(dev, d -> nextDevice.getAndIncrement());
+    }
+}
