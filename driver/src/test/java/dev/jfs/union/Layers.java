@@ -1,0 +1,65 @@
+package dev.jfs.union;
+
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Builds layer directories on disk for tests, in either marker format. */
+final class Layers {
+    private Layers() {}
+
+    static Path file(Path layer, String rel, String content) throws IOException {
+        Path p = layer.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, content);
+        return p;
+    }
+
+    static Path dir(Path layer, String rel) throws IOException {
+        return Files.createDirectories(layer.resolve(rel));
+    }
+
+    static void whiteoutDevice(Path layer, String rel) throws IOException {
+        Files.createDirectories(layer.resolve(rel).getParent());
+        Posix.mknod(layer.resolve(rel).toString(), Stat.S_IFCHR, 0);
+    }
+
+    static void whiteoutFile(Path layer, String rel) throws IOException {
+        Path p = layer.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.createFile(p.resolveSibling(".wh." + p.getFileName()));
+    }
+
+    static void opaqueXattr(Path layer, String rel) throws IOException {
+        Posix.setxattr(dir(layer, rel).toString(), "trusted.overlay.opaque", new byte[] {'y'}, 0);
+    }
+
+    static void opaqueFile(Path layer, String rel) throws IOException {
+        Files.createFile(dir(layer, rel).resolve(".wh..wh..opq"));
+    }
+
+    static String read(UnionFs fs, String path) {
+        int fd = fs.open(path, Posix.O_RDONLY);
+        try {
+            byte[] buf = new byte[1 << 16];
+            long n = Posix.libc().pread(fd, buf, buf.length, 0);
+            return new String(buf, 0, (int) n, StandardCharsets.UTF_8);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    static void append(UnionFs fs, String path, String text) {
+        int fd = fs.open(path, Posix.O_WRONLY);
+        try {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            long size = Posix.fstat(fd).size();
+            Posix.libc().pwrite(fd, b, b.length, size);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.jfs.union;
+
+import static dev.jfs.union.Layers.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jfs.layout.UpperFormat;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The union's rules driven directly, without FUSE: two lowers, an upper, both marker formats. */
+class UnionFsTest {
+    @TempDir Path tmp;
+    Path top, bottom, upper, work;
+
+    @BeforeEach
+    void layers() throws Exception {
+        top = dir(tmp, "top");
+        bottom = dir(tmp, "bottom");
+        upper = tmp.resolve("upper");
+        work = tmp.resolve("work");
+        file(bottom, "etc/motd", "hello\n");
+        file(bottom, "etc/hosts", "localhost\n");
+        file(bottom, "gone", "deleted by top\n");
+        file(bottom, "opq/old", "hidden by opaque\n");
+        file(bottom, "d/sub/deep", "deep\n");
+        file(top, "etc/motd", "top wins\n");
+        file(top, "opq/new", "new\n");
+        whiteoutDevice(top, "gone");
+        opaqueXattr(top, "opq");
+    }
+
+    UnionFs open(UpperFormat format) {
+        return UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), format);
+    }
+
+    static Set<String> names(UnionFs fs, String dir) {
+        return fs.readdir(dir).stream().map(DirEntry::name).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    static int errno(Runnable op) {
+        FsException e = assertThrows(FsException.class, op::run);
+        return e.errno();
+    }
+
+    @Test
+    void topMostLayerWinsAndWhiteoutsAndOpaqueDirsHide() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        assertEquals("top wins\n", read(fs, "etc/motd"));
+        assertEquals("localhost\n", read(fs, "etc/hosts"));
+        assertEquals(Errno.ENOENT, errno(() -> fs.getattr("gone")));
+        assertEquals(Set.of("new"), names(fs, "opq"));
+        assertEquals(Set.of("etc", "opq", "d"), names(fs, ""));
+    }
+
+    @Test
+    void ociFileMarkersInLowersWorkTheSame() throws Exception {
+        file(bottom, "x/a", "a");
+        file(bottom, "x/b", "b");
+        file(bottom, "y/c", "c");
+        whiteoutFile(top, "x/a");
+        opaqueFile(top, "y");
+        UnionFs fs = open(UpperFormat.KERNEL);
+        assertEquals(Set.of("b"), names(fs, "x"));
+        assertEquals(Set.of(), names(fs, "y"));
+        assertEquals(Errno.ENOENT, errno(() -> fs.getattr("x/a")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void firstWriteCopiesUpWithAttributesAndLeavesLowerAlone(UpperFormat format) throws Exception {
+        Path lower = bottom.resolve("etc/hosts");
+        Posix.lchown(lower.toString(), 1234, 4321);
+        Posix.chmod(lower.toString(), 0640);
+        Posix.setxattr(lower.toString(), "user.color", "blue".getBytes(), 0);
+        Posix.utimens(lower.toString(), 1000, 0, 2000, 500);
+        UnionFs fs = open(format);
+        long inoBefore = fs.getattr("etc/hosts").ino();
+        append(fs, "etc/hosts", "db\n");
+        assertEquals("localhost\ndb\n", read(fs, "etc/hosts"));
+        assertEquals("localhost\n", Files.readString(lower));
+        Stat up = Posix.lstat(upper.resolve("etc/hosts").toString());
+        assertEquals(1234, up.uid());
+        assertEquals(4321, up.gid());
+        assertEquals(0640, up.permissions());
+        assertArrayEquals("blue".getBytes(), Posix.getxattr(upper.resolve("etc/hosts").toString(), "user.color"));
+        assertEquals(inoBefore, fs.getattr("etc/hosts").ino(), "st_ino survives copy-up");
+        assertEquals(List.of(), Posix.readDir(work.resolve("jfs-tmp").toString()), "nothing left in the work dir");
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void unlinkOfLowerLeavesWhiteoutAndCreateOverItWorks(UpperFormat format) {
+        UnionFs fs = open(format);
+        fs.unlink("etc/hosts");
+        assertEquals(Errno.ENOENT, errno(() -> fs.getattr("etc/hosts")));
+        assertEquals(Set.of("motd"), names(fs, "etc"));
+        int fd = fs.create("etc/hosts", 0644, Posix.O_WRONLY, Caller.ROOT);
+        Posix.close(fd);
+        assertEquals("", read(fs, "etc/hosts"));
+        assertEquals(Set.of("hosts", "motd"), names(fs, "etc"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void mkdirOverDeletedDirectoryIsOpaque(UpperFormat format) {
+        UnionFs fs = open(format);
+        fs.unlink("d/sub/deep");
+        fs.rmdir("d/sub");
+        fs.rmdir("d");
+        assertEquals(Errno.ENOENT, errno(() -> fs.getattr("d")));
+        fs.mkdir("d", 0755, Caller.ROOT);
+        assertEquals(Set.of(), names(fs, "d"), "old contents stay deleted");
+    }
+
+    @Test
+    void rmdirOfNonEmptyMergedDirectoryFails() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        assertEquals(Errno.ENOTEMPTY, errno(() -> fs.rmdir("etc")));
+        assertEquals(Errno.ENOTDIR, errno(() -> fs.rmdir("etc/motd")));
+        assertEquals(Errno.EISDIR, errno(() -> fs.unlink("etc")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void renamingALowerDirectoryKeepsItsContents(UpperFormat format) {
+        UnionFs fs = open(format);
+        fs.rename("d", "e");
+        assertEquals(Errno.ENOENT, errno(() -> fs.getattr("d")));
+        assertEquals("deep\n", read(fs, "e/sub/deep"));
+        fs.rename("e/sub", "sub2");
+        assertEquals("deep\n", read(fs, "sub2/deep"));
+        assertEquals(Set.of(), names(fs, "e"));
+        fs.mkdir("d", 0755, Caller.ROOT);
+        assertEquals(Set.of(), names(fs, "d"));
+    }
+
+    @Test
+    void renamingAnOpaqueDirectoryDoesNotBringDeletedEntriesBack() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.unlink("etc/motd");
+        fs.unlink("etc/hosts");
+        fs.rmdir("etc");
+        fs.mkdir("etc", 0755, Caller.ROOT);
+        Posix.close(fs.create("etc/new", 0644, Posix.O_WRONLY, Caller.ROOT));
+        fs.rename("etc", "etc2");
+        assertEquals(Set.of("new"), names(fs, "etc2"));
+        fs.rename("etc2", "etc");
+        assertEquals(Set.of("new"), names(fs, "etc"));
+    }
+
+    @Test
+    void renameOntoExistingFileAndEmptyDirectory() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.rename("etc/hosts", "etc/motd");
+        assertEquals("localhost\n", read(fs, "etc/motd"));
+        assertEquals(Set.of("motd"), names(fs, "etc"));
+        fs.unlink("opq/new");
+        fs.rename("d", "opq");
+        assertEquals("deep\n", read(fs, "opq/sub/deep"));
+        assertEquals(Errno.ENOTEMPTY, errno(() -> fs.rename("etc", "opq")));
+        assertEquals(Errno.EISDIR, errno(() -> fs.rename("etc/motd", "opq")));
+        assertEquals(Errno.ENOTDIR, errno(() -> fs.rename("opq", "etc/motd")));
+    }
+
+    @Test
+    void hardLinkedLowerFileKeepsSharingAfterCopyUp() throws Exception {
+        Path a = file(bottom, "links/a", "one\n");
+        Files.createLink(bottom.resolve("links/b"), a);
+        UnionFs fs = open(UpperFormat.KERNEL);
+        append(fs, "links/a", "two\n");
+        assertEquals("one\ntwo\n", read(fs, "links/b"), "the other name sees the write");
+        append(fs, "links/b", "three\n");
+        assertEquals("one\ntwo\nthree\n", read(fs, "links/a"));
+        assertEquals(fs.getattr("links/a").ino(), fs.getattr("links/b").ino());
+        assertEquals("one\n", Files.readString(a), "lower untouched");
+    }
+
+    @Test
+    void hardLinkThroughTheMount() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.link("etc/hosts", "etc/hosts2");
+        append(fs, "etc/hosts2", "more\n");
+        assertEquals("localhost\nmore\n", read(fs, "etc/hosts"));
+    }
+
+    @Test
+    void whiteoutNamesAreRefused() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        assertEquals(Errno.EINVAL, errno(() -> fs.mkdir(".wh.x", 0755, Caller.ROOT)));
+        assertEquals(Errno.EINVAL, errno(() -> fs.create("etc/.wh..wh..opq", 0644, Posix.O_WRONLY, Caller.ROOT)));
+        assertEquals(Errno.EINVAL, errno(() -> fs.rename("etc/motd", "etc/.wh.motd")));
+    }
+
+    @Test
+    void fifoFromLowerCanBeChmodded() throws Exception {
+        Posix.mknod(bottom.resolve("fifo").toString(), Stat.S_IFIFO | 0644, 0);
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.chmod("fifo", 0600);
+        fs.chown("fifo", 7, 8);
+        Stat st = fs.getattr("fifo");
+        assertEquals(Stat.S_IFIFO, st.type());
+        assertEquals(0600, st.permissions());
+        assertEquals(7, st.uid());
+    }
+
+    @Test
+    void internalXattrsAreNeverShown() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.setxattr("etc/motd", "user.k", "v".getBytes(), 0);
+        fs.rename("d", "e");
+        assertEquals(List.of("user.k"), fs.listxattr("etc/motd"));
+        assertEquals(List.of(), fs.listxattr("e"));
+        assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("e", "trusted.overlay.redirect")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void upperWrittenByJfsReadsBackAsALower(UpperFormat format) throws Exception {
+        UnionFs fs = open(format);
+        fs.unlink("etc/hosts");
+        fs.rename("d", "e");
+        fs.unlink("opq/new");
+        fs.rmdir("opq");
+        fs.mkdir("opq", 0755, Caller.ROOT);
+        append(fs, "etc/motd", "!\n");
+        // The upper becomes the top lower of a read-only view: what jfs wrote, jfs reads back.
+        UnionView again = UnionView.open(new LayerStack(List.of(upper, top, bottom), null, null));
+        assertNull(again.lookup("etc/hosts"));
+        assertNull(again.lookup("d"));
+        assertNotNull(again.lookup("e/sub/deep"));
+        assertEquals(List.of(), again.readdir(again.lookup("opq")));
+        assertEquals("top wins\n!\n", Files.readString(Path.of(again.lookup("etc/motd").realPath())));
+    }
+}
