@@ -1,0 +1,101 @@
+package dev.jfs.nativetest;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs jfs commands as users do: a separate process per command, with the class path the
+ * tests were built with. The tests need root and /dev/fuse: without them they fail, never skip.
+ */
+public final class CliProcess {
+    /** What a finished command printed and returned. */
+    public record Result(int exit, String out, String err) {
+        public String toString() {
+            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
+        }
+    }
+
+    private CliProcess() {}
+
+    public static List<String> java(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Dfile.encoding=UTF-8");
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    public static Result jfs(String... args) {
+        return run(java("dev.jfs.cli.Jfs", args));
+    }
+
+    public static Result jfsmount(String... args) {
+        return run(java("dev.jfs.cli.JfsMount", args));
+    }
+
+    public static Result run(List<String> cmd) {
+        requireRootAndFuse();
+        try {
+            Path out = Files.createTempFile("jfs-out", ".txt");
+            Path err = Files.createTempFile("jfs-err", ".txt");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            pb.environment().put("LC_ALL", "C.UTF-8");
+            Process p = pb.start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + cmd);
+            }
+            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+            Files.delete(out);
+            Files.delete(err);
+            return r;
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + cmd, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Native tests mount for real: a machine without FUSE or root fails them loudly. */
+    public static void requireRootAndFuse() {
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            throw new AssertionError("/dev/fuse is missing: native tests need FUSE (modprobe fuse)");
+        }
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new AssertionError("native tests need root (they mount and compare with the kernel's overlayfs)");
+        }
+    }
+
+    /** Runs a shell command, failing the test if it fails. */
+    public static String sh(String command) {
+        Result r = run(List.of("sh", "-c", command));
+        if (r.exit() != 0) throw new AssertionError("`" + command + "` failed: " + r);
+        return r.out();
+    }
+
+    /** Unmounts whatever is at {@code mnt}, quietly: for finally blocks. */
+    public static void forceUnmount(Path mnt) {
+        run(List.of("sh", "-c", "umount -l '" + mnt + "' 2>/dev/null; true"));
+    }
+
+    public static boolean isMounted(Path mnt) {
+        try {
+            String want = " " + mnt.toAbsolutePath().normalize() + " ";
+            return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream().anyMatch(l -> l.contains(want));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
