@@ -56,4 +56,5 @@ public interface LibC {
     int geteuid();
     int getegid();
     int umount2(String target, int flags);
+    int syncfs(int fd);
 }

@@ -338,6 +338,26 @@ public final class Posix {
         return LIBC.geteuid();
     }
 
+    /** syncfs(2) on the filesystem holding {@code path}: everything written there reaches the disk. */
+    public static void syncfs(String path) {
+        int fd = open(path, O_RDONLY, 0);
+        try {
+            check(LIBC.syncfs(fd), "syncfs", path);
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
+    /** fsync(2) of a file or directory by path (a directory's fsync makes its renames durable). */
+    public static void fsyncPath(String path) {
+        int fd = open(path, O_RDONLY | O_NOFOLLOW, 0);
+        try {
+            check(LIBC.fsync(fd), "fsync", path);
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
     public static void umount(String target, int flags) {
         check(LIBC.umount2(target, flags), "umount", target);
     }

@@ -1,0 +1,89 @@
+package dev.jfs.archive;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The uncompressed tar as it passes to the tar parser: counts and hashes every byte, so that the
+ * digest is {@code sha256sum} of the uncompressed tar (the OCI diffID). Skips are done by reading,
+ * so that no byte (entry padding, end-of-archive blocks) escapes the digest.
+ */
+final class ExtractDigestStream extends FilterInputStream {
+    private final MessageDigest sha256;
+    private final byte[] skipBuffer = new byte[8192];
+    private long count;
+
+    ExtractDigestStream(InputStream in) {
+        super(in);
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks SHA-256", e);
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+            sha256.update((byte) b);
+            count++;
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            sha256.update(b, off, n);
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        long done = 0;
+        while (done < n) {
+            int r = read(skipBuffer, 0, (int) Math.min(skipBuffer.length, n - done));
+            if (r < 0) break;
+            done += r;
+        }
+        return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    @Override
+    public synchronized void mark(int limit) {}
+
+    @Override
+    public synchronized void reset() throws IOException {
+        throw new IOException("mark/reset not supported");
+    }
+
+    /** Reads what is left of the stream (trailing padding after the end-of-archive blocks). */
+    void drain() throws IOException {
+        byte[] buf = new byte[1 << 16];
+        while (read(buf, 0, buf.length) >= 0) {
+            // hashed and counted by read
+        }
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** {@code sha256:<hex>} of everything read so far. */
+    String digest() {
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+    }
+}
