@@ -6,7 +6,10 @@ import dev.jfs.posix.Stat;
 import dev.jfs.union.UnionFs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Serves a {@link UnionFs} at a mountpoint until it is unmounted. libfuse's loop runs blocking on
@@ -28,16 +31,20 @@ public final class FuseMount {
     /**
      * Mounts and blocks until the filesystem is unmounted (jfs umount, fusermount -u, or a signal).
      *
+     * @param union opens the union; runs while libfuse loads on another thread (start-up time)
      * @param onReady run once the mount answers
      */
-    public static void serve(UnionFs fs, Path mountPoint, MountOptions options, Runnable onReady) {
+    public static void serve(Supplier<UnionFs> union, Path mountPoint, MountOptions options, Runnable onReady) {
         checkFuseAvailable();
+        CompletableFuture<JfsFuse> loading = CompletableFuture.supplyAsync(JfsFuse::new);
+        UnionFs fs = union.get();
         JfsFuse fuse;
         try {
-            fuse = new JfsFuse(fs);
-        } catch (LinkageError | RuntimeException e) {
+            fuse = loading.join();
+        } catch (CompletionException e) {
             throw new UserError("cannot load libfuse2 (libfuse.so.2): install it (apt-get install libfuse2)");
         }
+        fuse.attach(fs);
         long before = Posix.lstat(mountPoint.toString()).dev();
         String[] args = options.fuseArgs(ProcessHandle.current().pid()).toArray(String[]::new);
         AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -41,10 +41,14 @@ public final class JfsFuse extends FuseStubFS {
     private static final ThreadLocal<Pointer> DIRENT_STAT =
             ThreadLocal.withInitial(() -> Memory.allocateDirect(Runtime.getSystemRuntime(), 256));
 
-    private final UnionFs fs;
+    /** Set once by {@link #attach} before the mount starts; read by every callback thread. */
+    private volatile UnionFs fs;
 
-    public JfsFuse(UnionFs fs) {
-        this.fs = fs;
+    /** Loads libfuse and builds the callbacks; slow (jnr generates code), so done in parallel. */
+    JfsFuse() {}
+
+    void attach(UnionFs unionFs) {
+        this.fs = unionFs;
     }
 
     /** Runs one callback: 0 or a byte count on success, -errno on failure. */

@@ -2,11 +2,10 @@ package dev.jfs.cli;
 
 import dev.jfs.UserError;
 import dev.jfs.fuse.MountOptions;
-import dev.jfs.posix.Posix;
-import dev.jfs.posix.Stat;
 import dev.jfs.union.LayerStack;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,18 +40,26 @@ final class Background {
                 .redirectErrorStream(true);
         pb.environment().put("LC_ALL", "C.UTF-8");
         Process child = pb.start();
-        long devBefore = Posix.lstat(mnt.toString()).dev();
+        Object devBefore = Files.getAttribute(mnt, "unix:dev", LinkOption.NOFOLLOW_LINKS);
         long deadline = System.nanoTime() + TIMEOUT_NANOS;
         while (System.nanoTime() < deadline) {
             if (!child.isAlive()) {
                 throw new UserError(lastLine(log, "the mount process exited with status " + child.exitValue()));
             }
-            Stat st = Posix.lstatOrNull(mnt.toString());
-            if (st != null && st.dev() != devBefore && Files.readString(log).contains(READY)) return 0;
+            if (!devBefore.equals(devOf(mnt)) && Files.readString(log).contains(READY)) return 0;
             Thread.sleep(3);
         }
         child.destroyForcibly();
         throw new UserError("mounting " + mnt + ": no answer after 30 s (see " + log + ")");
+    }
+
+    /** st_dev of the mountpoint: it changes once the mount answers. */
+    private static Object devOf(Path mnt) {
+        try {
+            return Files.getAttribute(mnt, "unix:dev", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The child's own one-line error, without its "jfsmount: " prefix. */

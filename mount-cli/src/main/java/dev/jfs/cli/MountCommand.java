@@ -4,8 +4,6 @@ import dev.jfs.UserError;
 import dev.jfs.fuse.FuseMount;
 import dev.jfs.fuse.MountOptions;
 import dev.jfs.fuse.MountTable;
-import dev.jfs.posix.Errno;
-import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import dev.jfs.store.Store;
 import dev.jfs.union.LayerStack;
@@ -14,6 +12,9 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -80,18 +81,19 @@ final class MountCommand implements Callable<Integer> {
      * mount there ("Transport endpoint is not connected", its process killed) is cleared.
      */
     static void checkMountPoint(Path mnt) {
+        // Plain NIO here: the launching process never loads the native bindings (that costs
+        // hundreds of milliseconds of start-up), except to clear a dead mount.
         String m = mnt.toString();
         try {
-            Posix.lstat(m);
-        } catch (FsException e) {
-            if (e.errno() == Errno.ENOTCONN) {
-                Posix.umount(m, Posix.MNT_DETACH);
-                System.err.println("jfsmount: cleared a dead FUSE mount at " + m);
-            } else if (e.errno() == Errno.ENOENT) {
-                throw new UserError("mountpoint " + m + ": no such directory");
-            } else {
+            Files.readAttributes(mnt, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException e) {
+            throw new UserError("mountpoint " + m + ": no such directory");
+        } catch (IOException e) {
+            if (!String.valueOf(e.getMessage()).contains("not connected")) {
                 throw new UserError("mountpoint " + m + ": " + e.getMessage());
             }
+            Posix.umount(m, Posix.MNT_DETACH);
+            System.err.println("jfsmount: cleared a dead FUSE mount at " + m);
         }
         if (!Files.isDirectory(mnt)) throw new UserError("mountpoint " + m + ": not a directory");
         if (MountTable.at(mnt).isPresent()) {
@@ -112,8 +114,7 @@ final class MountCommand implements Callable<Integer> {
             if (lock == null) {
                 throw new UserError("upper " + stack.upper() + " is in use by another jfs mount (work dir " + stack.work() + ")");
             }
-            UnionFs fs = UnionFs.open(stack, null);
-            FuseMount.serve(fs, mnt, opts, () -> {
+            FuseMount.serve(() -> UnionFs.open(stack, null), mnt, opts, () -> {
                 System.out.println(Background.READY);
                 System.out.flush();
             });
