@@ -1,43 +1,598 @@
 package dev.jfs.store;
 
 import dev.jfs.UserError;
+import dev.jfs.archive.ExtractOptions;
+import dev.jfs.archive.ExtractResult;
+import dev.jfs.archive.SafeExtractor;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
 import dev.jfs.union.LayerStack;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 
 /**
- * The content-addressed layer store (SPEC 5). Stub: the contract other packages build against;
- * the store work fills it in.
+ * The content-addressed layer store (SPEC 5).
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * ROOT/store.lock                      the store lock (see {@link StoreLock})
+ * ROOT/layers/HEX/layer.json           {@link LayerInfo}; HEX is the layer's ChainID
+ * ROOT/layers/HEX/diff/                the extracted layer, used as an overlay lower
+ * ROOT/containers/NAME/container.json  {@link ContainerInfo}
+ * ROOT/containers/NAME/upper/, work/   the container's writable layer and copy-up scratch
+ * ROOT/containers/NAME/base/           (only for a container made from no layer) an empty lower
+ * ROOT/containers/NAME/in-use.lock     held (shared) by every process using the container
+ * ROOT/tmp/                            scratch dirs being built, and trash being removed
+ * </pre>
+ *
+ * <h2>Layer ids</h2>
+ * A layer's id is its OCI ChainID, not its diffID. A layer directory is only meaningful on top of
+ * its parents (its whiteouts and opaque dirs refer to them), so the same tar on two different
+ * parents is two different layers; the ChainID names exactly (content, parent chain), as Docker's
+ * layer store does. For a base layer, ChainID = diffID, so importing a base tar prints its
+ * diffID. Importing the same content on the same parent gives the same id and is stored once.
+ *
+ * <h2>Atomicity</h2>
+ * Every new layer or container is built in a scratch dir under {@code tmp/} (same filesystem),
+ * its data flushed with syncfs(2) and its JSON with fsync, then published with one rename(2)
+ * into {@code layers/} or {@code containers/} under the store lock, followed by an fsync of the
+ * parent directory. Removal is the reverse: one rename into {@code tmp/}, then deletion. A
+ * process killed at any point therefore leaves each entry either absent or complete; what it
+ * leaves in {@code tmp/} is removed by the next command ({@link Staging#cleanStale}).
  */
 public final class Store {
-    private final Path root;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+    private static final String LAYER_JSON = "layer.json";
+    private static final String CONTAINER_JSON = "container.json";
+    private static final String IN_USE = "in-use.lock";
+    /** The lock a jfs mount daemon holds in its work dir while it serves (MountCommand.serve). */
+    private static final String MOUNT_LOCK = "work/jfs.lock";
+    /** Containers this process uses (see {@link #containerStack}), held until it exits. */
+    private static final Map<Path, FileLock> IN_USE_HELD = new ConcurrentHashMap<>();
 
-    private Store(Path root) {
-        this.root = root;
+    private final Path root;
+    private final Path layers;
+    private final Path containers;
+    private final Path tmp;
+    private final StoreLock lock;
+    private final ExtractOptions extractOptions;
+
+    private Store(Path root, ExtractOptions extractOptions) {
+        this.root = root.toAbsolutePath().normalize();
+        this.layers = this.root.resolve("layers");
+        this.containers = this.root.resolve("containers");
+        this.tmp = this.root.resolve("tmp");
+        this.lock = StoreLock.of(this.root);
+        this.extractOptions = extractOptions;
     }
 
     /** The store at $JFS_ROOT, else /var/lib/jfs for root, else $XDG_DATA_HOME/jfs. */
     public static Store open() {
-        throw new UserError("the layer store is not built yet");
+        return open(defaultRoot());
     }
 
     public static Store open(Path root) {
-        return new Store(root);
+        return open(root, ExtractOptions.forCurrentUser());
+    }
+
+    /** The store at {@code root} with explicit import privileges (tests use the unprivileged rules). */
+    public static Store open(Path root, ExtractOptions options) {
+        Store s = new Store(root, options);
+        s.init();
+        return s;
+    }
+
+    /** SPEC 5: $JFS_ROOT, else /var/lib/jfs for root, else $XDG_DATA_HOME/jfs (~/.local/share/jfs). */
+    public static Path defaultRoot() {
+        String env = System.getenv("JFS_ROOT");
+        if (env != null && !env.isEmpty()) return Path.of(env);
+        if (Posix.geteuid() == 0) return Path.of("/var/lib/jfs");
+        String xdg = System.getenv("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "jfs");
+        return Path.of(System.getProperty("user.home"), ".local", "share", "jfs");
     }
 
     public Path root() {
         return root;
     }
 
-    /** The stack of a container by name: its layer chain (top-most first), upper and work. */
+    private void init() {
+        try {
+            if (!Files.isDirectory(root)) {
+                Files.createDirectories(root);
+                Posix.chmod(root.toString(), 0700);
+            }
+            for (Path d : List.of(layers, containers, tmp)) Files.createDirectories(d);
+        } catch (IOException | FsException e) {
+            throw new UserError("store " + root + ": cannot create it (" + e.getMessage() + ")", e);
+        }
+        try (StoreLock.Held h = lock.acquire()) {
+            Staging.cleanStale(tmp);
+        } catch (IOException | FsException e) {
+            throw new UserError("store " + root + ": cannot clean " + tmp + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    // ---- layers --------------------------------------------------------------------------------
+
+    /** The outcome of an import: the layer, and whether the store already had it. */
+    public record Imported(LayerInfo layer, boolean alreadyPresent) {}
+
+    /**
+     * Imports a layer (tar, tar.gz or tar.zst, told by content) on top of {@code parentRef} (an id
+     * or unique prefix, or null for a base layer). {@code progress}, if given, hears the number
+     * of input bytes read so far. The input is closed.
+     */
+    public Imported importLayer(InputStream raw, String source, String parentRef, LongConsumer progress) {
+        LayerInfo parent = parentRef == null ? null : layer(parentRef);
+        return importInternal(raw, source, parent, null, progress);
+    }
+
+    /** Imports a layer file (see {@link #importLayer(InputStream, String, String, LongConsumer)}). */
+    public Imported importLayer(Path file, String parentRef, LongConsumer progress) {
+        try {
+            return importLayer(Files.newInputStream(file), file.toString(), parentRef, progress);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such file");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private Imported importInternal(InputStream raw, String source, LayerInfo parent, String expectDiffId,
+                                    LongConsumer progress) {
+        InputStream in = progress == null ? raw : new Counting(raw, progress);
+        Staging staging;
+        try (StoreLock.Held h = lock.acquire()) {
+            staging = Staging.create(tmp, "layer");
+        } catch (IOException e) {
+            throw new UserError("store " + root + ": cannot make a scratch dir (" + e.getMessage() + ")", e);
+        }
+        try (staging; in) {
+            Path diff = staging.dir().resolve("diff");
+            Posix.mkdir(diff.toString(), 0755);
+            ExtractResult r = SafeExtractor.extract(in, source, diff, extractOptions);
+            if (expectDiffId != null && !r.diffId().equals(expectDiffId)) {
+                throw new UserError(source + ": its digest is " + r.diffId() + ", not " + expectDiffId);
+            }
+            String chain = Ids.chainId(parent == null ? null : parent.chainId(), r.diffId());
+            LayerInfo info = new LayerInfo(chain, r.diffId(), chain, parent == null ? null : parent.id(), r.size(),
+                    now());
+            StoreFiles.writeJson(staging.dir().resolve(LAYER_JSON), info);
+            Posix.syncfs(staging.dir().toString()); // the extracted files, before the rename publishes them
+            try (StoreLock.Held h = lock.acquire()) {
+                Path dest = layers.resolve(info.hex());
+                if (Files.exists(dest.resolve(LAYER_JSON))) {
+                    return new Imported(readLayer(dest), true);
+                }
+                if (parent != null && !Files.exists(layers.resolve(parent.hex()).resolve(LAYER_JSON))) {
+                    throw new UserError("parent layer " + parent.id() + " was removed during the import");
+                }
+                Posix.rename(staging.dir().toString(), dest.toString());
+                StoreFiles.fsyncDir(layers);
+                return new Imported(info, false);
+            }
+        } catch (IOException e) {
+            throw new UserError(source + ": import failed (" + e.getMessage() + ")", e);
+        } catch (FsException e) {
+            throw new UserError(source + ": import failed (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** All layers, oldest first. */
+    public List<LayerInfo> layers() {
+        List<LayerInfo> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(layers)) {
+            for (Path d : ds) {
+                if (!Ids.isHex64(d.getFileName().toString())) continue;
+                Path meta = d.resolve(LAYER_JSON);
+                if (Files.exists(meta)) out.add(readLayer(d));
+            }
+        } catch (IOException e) {
+            throw new UserError("store " + root + ": cannot list layers (" + e.getMessage() + ")", e);
+        }
+        out.sort(Comparator.comparing(LayerInfo::created).thenComparing(LayerInfo::id));
+        return out;
+    }
+
+    /** The layer with this id or unique id prefix ({@code sha256:} optional), as Docker accepts. */
+    public LayerInfo layer(String ref) {
+        String prefix = Ids.prefix(ref);
+        if (Ids.isHex64(prefix)) {
+            Path d = layers.resolve(prefix);
+            if (Files.exists(d.resolve(LAYER_JSON))) return readLayer(d);
+            throw new UserError("layer " + ref + ": no such layer in " + root);
+        }
+        List<LayerInfo> hits = layers().stream().filter(l -> l.hex().startsWith(prefix)).toList();
+        if (hits.isEmpty()) throw new UserError("layer " + ref + ": no such layer in " + root);
+        if (hits.size() > 1) {
+            throw new UserError("layer " + ref + ": ambiguous, " + hits.size() + " layers start with it");
+        }
+        return hits.get(0);
+    }
+
+    /** The directory holding a layer's files (a lower for overlay mounts). */
+    public Path layerDir(LayerInfo layer) {
+        return layers.resolve(layer.hex()).resolve("diff");
+    }
+
+    /** The layer and its parents, top-most first. */
+    public List<LayerInfo> chain(LayerInfo top) {
+        List<LayerInfo> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (LayerInfo l = top; l != null; l = l.parent() == null ? null : parentOf(l)) {
+            if (!seen.add(l.id())) throw new UserError("layer " + l.id() + ": its parent chain loops");
+            out.add(l);
+        }
+        return out;
+    }
+
+    private LayerInfo parentOf(LayerInfo l) {
+        Path d = layers.resolve(Ids.hex(l.parent()));
+        if (!Files.exists(d.resolve(LAYER_JSON))) {
+            throw new UserError("layer " + l.id() + ": its parent " + l.parent()
+                    + " is missing from the store (removed with --force?)");
+        }
+        return readLayer(d);
+    }
+
+    /** Who uses a layer: containers on it and layers with it as parent. */
+    public record Users(List<String> containers, List<String> childLayers) {
+        public boolean isEmpty() {
+            return containers.isEmpty() && childLayers.isEmpty();
+        }
+    }
+
+    public Users users(LayerInfo layer) {
+        List<String> cs = containers().stream().filter(c -> layer.id().equals(c.layer())).map(ContainerInfo::name)
+                .toList();
+        List<String> ls = layers().stream().filter(l -> layer.id().equals(l.parent())).map(LayerInfo::id).toList();
+        return new Users(cs, ls);
+    }
+
+    /**
+     * Removes a layer. Refused while a container or a child layer uses it, unless {@code force}
+     * (those users then fail with a clear error naming the missing layer).
+     */
+    public LayerInfo removeLayer(String ref, boolean force) {
+        try (StoreLock.Held h = lock.acquire()) {
+            LayerInfo l = layer(ref);
+            Users u = users(l);
+            if (!u.isEmpty() && !force) {
+                List<String> who = new ArrayList<>();
+                u.containers().forEach(c -> who.add("container " + c));
+                u.childLayers().forEach(c -> who.add("layer " + short12(c)));
+                throw new UserError("layer " + short12(l.id()) + " is in use by " + String.join(", ", who)
+                        + " (remove them first, or use --force)");
+            }
+            moveToTrashAndDelete(layers.resolve(l.hex()), layers);
+            return l;
+        }
+    }
+
+    static String short12(String id) {
+        String h = Ids.hex(id);
+        return h.length() > 12 ? h.substring(0, 12) : h;
+    }
+
+    // ---- containers ----------------------------------------------------------------------------
+
+    /**
+     * Makes a container on top of a layer (id or unique prefix; null for none): metadata and
+     * empty upper and work dirs, nothing copied, so it takes the same time for any image size.
+     * A null name picks an unused one.
+     */
+    public ContainerInfo createContainer(String name, String layerRef) {
+        if (name != null) checkName(name);
+        try (StoreLock.Held h = lock.acquire()) {
+            LayerInfo layer = layerRef == null ? null : layer(layerRef);
+            if (layer != null) chain(layer); // its parents must all be there
+            String n = name != null ? name : ContainerNames.generate(c -> Files.exists(containers.resolve(c)));
+            Path dest = containers.resolve(n);
+            if (Files.exists(dest)) throw new UserError("container " + n + " already exists");
+            Path build = Staging.unprotected(tmp, "container");
+            Posix.mkdir(build.toString(), 0700);
+            Stat top = layer == null ? null : Posix.lstat(layerDir(layer).toString());
+            makeDir(build.resolve("upper"), top);
+            makeDir(build.resolve("work"), null);
+            if (layer == null) makeDir(build.resolve("base"), null);
+            Files.createFile(build.resolve(IN_USE));
+            ContainerInfo info = new ContainerInfo(n, layer == null ? null : layer.id(), now());
+            StoreFiles.writeJson(build.resolve(CONTAINER_JSON), info);
+            Posix.rename(build.toString(), dest.toString());
+            StoreFiles.fsyncDir(containers);
+            return info;
+        } catch (IOException | FsException e) {
+            throw new UserError("container " + (name == null ? "" : name + " ") + "in " + root + ": cannot create ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    /** An empty dir; the upper takes the mode and owner of the image's root, as Docker does. */
+    private void makeDir(Path dir, Stat like) {
+        String p = dir.toString();
+        Posix.mkdir(p, 0755);
+        if (like != null) {
+            if (extractOptions.privileged()) Posix.lchown(p, like.uid(), like.gid());
+            Posix.chmod(p, like.permissions());
+        } else {
+            Posix.chmod(p, 0755);
+        }
+    }
+
+    private static void checkName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new UserError("container name '" + name + "': use letters, digits, '_', '.' and '-', "
+                    + "starting with a letter or digit, at most 128");
+        }
+    }
+
+    /** All containers, by name. */
+    public List<ContainerInfo> containers() {
+        List<ContainerInfo> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(containers)) {
+            for (Path d : ds) {
+                Path meta = d.resolve(CONTAINER_JSON);
+                if (Files.exists(meta)) out.add(StoreFiles.readJson(meta, ContainerInfo.class));
+            }
+        } catch (IOException e) {
+            throw new UserError("store " + root + ": cannot list containers (" + e.getMessage() + ")", e);
+        }
+        out.sort(Comparator.comparing(ContainerInfo::name));
+        return out;
+    }
+
+    public ContainerInfo container(String name) {
+        checkName(name);
+        Path meta = containers.resolve(name).resolve(CONTAINER_JSON);
+        if (!Files.exists(meta)) throw new UserError("container " + name + ": no such container in " + root);
+        try {
+            return StoreFiles.readJson(meta, ContainerInfo.class);
+        } catch (IOException e) {
+            throw new UserError("container " + name + ": unreadable " + meta + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The container's directory (its upper, work and metadata live there). */
+    public Path containerDir(String name) {
+        return containers.resolve(container(name).name());
+    }
+
+    /**
+     * The stack of a container by name: its layer chain (top-most first), upper and work.
+     * The calling process counts as a user of the container from now until it exits (or
+     * {@link #release}), and {@code jfs rm} refuses the container meanwhile: a mount daemon that
+     * calls this keeps its container safe for as long as it runs, and nothing is left behind
+     * when it dies.
+     */
     public LayerStack containerStack(String name) {
-        throw new UserError("the layer store is not built yet");
+        ContainerInfo c = container(name);
+        Path dir = containers.resolve(c.name());
+        List<Path> lowers = new ArrayList<>();
+        if (c.layer() == null) {
+            lowers.add(dir.resolve("base"));
+        } else {
+            Path top = layers.resolve(Ids.hex(c.layer()));
+            if (!Files.exists(top.resolve(LAYER_JSON))) {
+                throw new UserError("container " + name + ": its layer " + short12(c.layer())
+                        + " is missing from the store (removed with --force?)");
+            }
+            for (LayerInfo l : chain(readLayer(top))) lowers.add(layerDir(l));
+        }
+        if (lowers.size() > LayerStack.MAX_LOWERS) {
+            throw new UserError("container " + name + ": " + lowers.size() + " layers, at most " + LayerStack.MAX_LOWERS);
+        }
+        holdInUse(dir);
+        return new LayerStack(lowers, dir.resolve("upper"), dir.resolve("work"));
+    }
+
+    private static void holdInUse(Path dir) {
+        Path f = dir.resolve(IN_USE);
+        IN_USE_HELD.computeIfAbsent(f, k -> {
+            try {
+                FileChannel ch = FileChannel.open(k, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+                FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+                if (l == null) ch.close();
+                return l; // null (not recorded) if another process holds it exclusively: rm is running
+            } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+                return null;
+            }
+        });
+    }
+
+    /** Ends this process's use of a container (see {@link #containerStack}). */
+    public void release(String name) {
+        FileLock l = IN_USE_HELD.remove(containers.resolve(name).resolve(IN_USE));
+        if (l != null) {
+            try {
+                l.channel().close();
+            } catch (IOException ignored) {
+                // closing releases the lock; nothing else to do
+            }
+        }
+    }
+
+    /**
+     * Why a container is busy, or null: a process holds it through {@link #containerStack} (for
+     * instance a jfs mount daemon), or a mount in /proc/self/mountinfo mentions its directory
+     * (a mount point inside it, or overlay/fuse options naming its upper).
+     */
+    public String busyReason(String name) {
+        Path dir = containers.resolve(container(name).name());
+        Path f = dir.resolve(IN_USE);
+        if (IN_USE_HELD.containsKey(f)) return "this process is using it";
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock l = StoreLock.tryExclusive(ch);
+            if (l == null) return "a running jfs process (a mount?) is using it";
+            l.release();
+        } catch (IOException e) {
+            return "cannot check " + f + " (" + e.getMessage() + ")";
+        }
+        if (mountLockHeld(dir)) return "it is mounted (a jfs mount holds " + dir.resolve(MOUNT_LOCK) + ")";
+        String mount = mountMentioning(dir);
+        return mount == null ? null : "it is mounted (" + mount + ")";
+    }
+
+    /**
+     * Whether a jfs mount serves this container: the mount daemon holds an exclusive lock on
+     * {@code work/jfs.lock} for as long as it runs (see MountCommand.serve).
+     */
+    private static boolean mountLockHeld(Path dir) {
+        Path f = dir.resolve(MOUNT_LOCK);
+        if (!Files.exists(f)) return false;
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            FileLock l = StoreLock.tryExclusive(ch);
+            if (l == null) return true;
+            l.release();
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The mountinfo line that names a path inside {@code dir}, or null. */
+    static String mountMentioning(Path dir) {
+        String needle = mountinfoEscape(dir.toString());
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+                int i = line.indexOf(needle);
+                while (i >= 0) {
+                    int end = i + needle.length();
+                    if (end == line.length() || " /,:=\\".indexOf(line.charAt(end)) >= 0) {
+                        String[] f = line.split(" ");
+                        return f.length > 4 ? "at " + f[4] : line;
+                    }
+                    i = line.indexOf(needle, i + 1);
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static String mountinfoEscape(String s) {
+        return s.replace("\\", "\\134").replace(" ", "\\040").replace("\t", "\\011").replace("\n", "\\012");
+    }
+
+    /** Removes a container and its upper; refused while it is in use or mounted. */
+    public void removeContainer(String name) {
+        try (StoreLock.Held h = lock.acquire()) {
+            ContainerInfo c = container(name);
+            Path dir = containers.resolve(c.name());
+            Path f = dir.resolve(IN_USE);
+            if (IN_USE_HELD.containsKey(f)) throw new UserError("container " + name + " is in use by this process");
+            // Hold the in-use lock exclusively while we look and remove: no mount can start meanwhile.
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                FileLock l = StoreLock.tryExclusive(ch);
+                if (l == null) {
+                    throw new UserError("container " + name + " is in use by a running jfs process (a mount?): "
+                            + "unmount it first");
+                }
+                if (mountLockHeld(dir)) {
+                    throw new UserError("container " + name + " is mounted (a jfs mount holds "
+                            + dir.resolve(MOUNT_LOCK) + "): unmount it first");
+                }
+                String mount = mountMentioning(dir);
+                if (mount != null) throw new UserError("container " + name + " is mounted (" + mount + "): unmount it first");
+                moveToTrashAndDelete(dir, containers);
+            }
+        } catch (IOException e) {
+            throw new UserError("container " + name + ": cannot remove (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
      * Stores a layer tarball (uncompressed, already written by commit) as a new layer whose
-     * parent is the container's top layer; returns the new layer's id.
+     * parent is the container's top layer; returns the new layer's id. {@code diffId} is the
+     * digest the writer computed ({@code sha256:<hex>}, or null to skip the check); a mismatch
+     * fails and stores nothing.
      */
     public String addCommittedLayer(String container, Path uncompressedTar, String diffId) {
-        throw new UserError("the layer store is not built yet");
+        ContainerInfo c = container(container);
+        LayerInfo parent = c.layer() == null ? null : layer(c.layer());
+        String expect = diffId == null ? null : Ids.digest(diffId, "diffID");
+        try {
+            InputStream in = Files.newInputStream(uncompressedTar);
+            return importInternal(in, uncompressedTar.toString(), parent, expect, null).layer().id();
+        } catch (NoSuchFileException e) {
+            throw new UserError(uncompressedTar + ": no such file");
+        } catch (IOException e) {
+            throw new UserError(uncompressedTar + ": cannot read (" + e.getMessage() + ")", e);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    /** Unpublishes {@code dir} with one rename into tmp/, then deletes it. Store lock held. */
+    private void moveToTrashAndDelete(Path dir, Path parent) {
+        Path trash = Staging.unprotected(tmp, "trash");
+        Posix.rename(dir.toString(), trash.toString());
+        StoreFiles.fsyncDir(parent);
+        StoreFiles.removeTree(trash);
+    }
+
+    private LayerInfo readLayer(Path dir) {
+        try {
+            return StoreFiles.readJson(dir.resolve(LAYER_JSON), LayerInfo.class);
+        } catch (IOException e) {
+            throw new UserError("store: unreadable " + dir.resolve(LAYER_JSON) + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+
+    /** Counts bytes read for progress reports. */
+    private static final class Counting extends FilterInputStream {
+        private final LongConsumer progress;
+        private long count;
+
+        Counting(InputStream in, LongConsumer progress) {
+            super(in);
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) progress.accept(++count);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) progress.accept(count += n);
+            return n;
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
     }
 }

@@ -1,13 +1,25 @@
 package dev.jfs.cli;
 
-import dev.jfs.UserError;
+import dev.jfs.store.Store;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", description = "(not built yet)")
+/** {@code jfs rm NAME...}: removes containers (refused while mounted or in use). */
+@Command(name = "rm", mixinStandardHelpOptions = true,
+        description = "Remove containers and their changes; refused while one is mounted.")
 final class RmCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", arity = "1..*")
+    List<String> names;
+
     @Override
     public Integer call() {
-        throw new UserError("rm: not built yet");
+        Store store = Store.open();
+        for (String n : names) {
+            store.removeContainer(n);
+            System.out.println(n);
+        }
+        return 0;
     }
 }

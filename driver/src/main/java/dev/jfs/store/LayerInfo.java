@@ -1,0 +1,19 @@
+package dev.jfs.store;
+
+/**
+ * A layer's metadata, as stored in {@code layers/<hex>/layer.json}.
+ *
+ * @param id      the layer's id: its ChainID ({@code sha256:<hex>})
+ * @param diffId  {@code sha256:} of the layer's uncompressed tar (the OCI diffID)
+ * @param chainId the OCI ChainID: the diffID for a base layer, else
+ *                {@code sha256(parent ChainID + " " + diffID)}; equal to {@code id}
+ * @param parent  the parent layer's id, or null for a base layer
+ * @param size    bytes of the uncompressed tar
+ * @param created when it was stored, ISO-8601 UTC
+ */
+public record LayerInfo(String id, String diffId, String chainId, String parent, long size, String created) {
+    /** The id without {@code sha256:}: the name of its directory in the store. */
+    public String hex() {
+        return Ids.hex(id);
+    }
+}
