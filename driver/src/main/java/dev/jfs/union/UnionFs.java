@@ -459,8 +459,10 @@ public final class UnionFs {
     private <T> T writing(Supplier<T> op) {
         write.lock();
         try {
+            upper.changing();
             return op.get();
         } finally {
+            upper.changed();
             write.unlock();
         }
     }

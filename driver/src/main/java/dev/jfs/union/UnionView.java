@@ -99,11 +99,6 @@ public final class UnionView {
         return r;
     }
 
-    /** Forgets the cached root (after the upper root itself changed: made opaque). */
-    void invalidateRoot() {
-        root = null;
-    }
-
     /** The node at a merged path, or null if nothing is there. */
     public Node lookup(String path) {
         if (path.isEmpty()) return root();
@@ -251,7 +246,7 @@ public final class UnionView {
      */
     public long inode(Node n) {
         if (n.layer == 0 && hasUpper || n.indexed) {
-            long origin = Markers.origin(n.realPath);
+            long origin = ((UpperLayer) layers[0]).origin(n.stat, n.realPath);
             if (origin >= 0) return origin;
         }
         return inode(n.stat);
