@@ -108,8 +108,8 @@ public final class SafeExtractor {
             try {
                 e = tar.getNextEntry();
             } catch (IOException ex) {
-                throw new UserError(source + ": " + (entries == 0 ? "not a tar archive" : "corrupt tar header after '"
-                        + current + "'") + " (" + message(ex) + ")", ex);
+                throw new UserError(source + ": " + (entries == 0 ? "not a tar archive"
+                        : "truncated or corrupt tar archive after '" + current + "'") + " (" + message(ex) + ")", ex);
             } catch (IllegalArgumentException ex) { // commons-compress's number parsers
                 throw new UserError(source + ": corrupt tar header after '" + current + "' (" + message(ex) + ")", ex);
             }

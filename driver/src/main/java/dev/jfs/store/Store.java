@@ -110,7 +110,9 @@ public final class Store {
         if (Posix.geteuid() == 0) return Path.of("/var/lib/jfs");
         String xdg = System.getenv("XDG_DATA_HOME");
         if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) return Path.of(xdg, "jfs");
-        return Path.of(System.getProperty("user.home"), ".local", "share", "jfs");
+        String home = System.getenv("HOME");
+        if (home == null || home.isEmpty()) home = System.getProperty("user.home");
+        return Path.of(home, ".local", "share", "jfs");
     }
 
     public Path root() {
