@@ -37,31 +37,44 @@ public final class FuseMount {
     public static void serve(Supplier<UnionFs> union, Path mountPoint, MountOptions options, Runnable onReady) {
         checkFuseAvailable();
         CompletableFuture<JfsFuse> loading = CompletableFuture.supplyAsync(JfsFuse::new);
+        CompletableFuture<FuseLoop> binding = CompletableFuture.supplyAsync(FuseLoop::new);
         UnionFs fs = union.get();
         JfsFuse fuse;
+        FuseLoop loop;
         try {
             fuse = loading.join();
+            loop = binding.join();
         } catch (CompletionException e) {
             throw new UserError("cannot load libfuse2 (libfuse.so.2): install it (apt-get install libfuse2)");
         }
-        fuse.attach(fs);
+        fuse.attach(fs, mountPoint.toString());
         long before = Posix.lstat(mountPoint.toString()).dev();
-        String[] args = options.fuseArgs(ProcessHandle.current().pid()).toArray(String[]::new);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread loop = new Thread(() -> {
+        loop.mount(mountPoint.toString(), options.fuseArgs(ProcessHandle.current().pid()), fuse.operations(), fuse.operationsSize());
+        // SIGINT/SIGTERM: detach the mount; the loop threads then see it gone and end.
+        Thread unmountOnSignal = new Thread(() -> {
             try {
-                fuse.mount(mountPoint, true, options.fuseDebug, args);
+                Posix.umount(mountPoint.toString(), Posix.MNT_DETACH);
+            } catch (RuntimeException ignored) {
+                // already unmounted
+            }
+        }, "unmount-on-exit");
+        Runtime.getRuntime().addShutdownHook(unmountOnSignal);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread serving = new Thread(() -> {
+            try {
+                loop.run(options.threads);
             } catch (Throwable t) {
                 failure.set(t);
             }
         }, "fuse-loop");
-        loop.start();
-        waitUntilReady(mountPoint, before, loop, failure);
+        serving.start();
+        waitUntilReady(mountPoint, before, serving, failure);
         onReady.run();
         try {
-            loop.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            serving.join();
+            Runtime.getRuntime().removeShutdownHook(unmountOnSignal);
+        } catch (InterruptedException | IllegalStateException e) {
+            // interrupted, or the JVM is already shutting down: the hook unmounts
         }
     }
 

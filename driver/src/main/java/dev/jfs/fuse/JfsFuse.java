@@ -10,6 +10,7 @@ import dev.jfs.union.RelPath;
 import dev.jfs.union.UnionFs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,12 +44,45 @@ public final class JfsFuse extends FuseStubFS {
 
     /** Set once by {@link #attach} before the mount starts; read by every callback thread. */
     private volatile UnionFs fs;
+    private volatile HardLinkSiblings siblings;
+    /** Descriptors open for writing on files with several names: fd to st_ino. */
+    private final ConcurrentHashMap<Long, Long> sharedWrites = new ConcurrentHashMap<>();
 
     /** Loads libfuse and builds the callbacks; slow (jnr generates code), so done in parallel. */
     JfsFuse() {}
 
-    void attach(UnionFs unionFs) {
+    /**
+     * The struct fuse_operations jnr-fuse filled with our callbacks, for {@link FuseLoop}: copied
+     * to native memory (jnr keeps it on the Java heap and copies it only when passed as a struct).
+     * The callbacks stay alive with this object.
+     */
+    Pointer operations() {
+        Pointer heap = jnr.ffi.Struct.getMemory(fuseOperations);
+        int size = (int) operationsSize();
+        byte[] bytes = new byte[size];
+        heap.get(0, bytes, 0, size);
+        Pointer direct = Memory.allocateDirect(Runtime.getSystemRuntime(), size);
+        direct.put(0, bytes, 0, size);
+        return direct;
+    }
+
+    long operationsSize() {
+        return jnr.ffi.Struct.size(fuseOperations);
+    }
+
+    void attach(UnionFs unionFs, String mountPoint) {
         this.fs = unionFs;
+        this.siblings = new HardLinkSiblings(mountPoint);
+    }
+
+    /** After a change through {@code path}: other names of the same file must not show old attributes. */
+    private void changed(String path) {
+        try {
+            Stat st = fs.getattr(rel(path));
+            if (HardLinkSiblings.applies(st)) siblings.changed(path, st.ino());
+        } catch (FsException ignored) {
+            // gone already: nothing to refresh
+        }
     }
 
     /** Runs one callback: 0 or a byte count on success, -errno on failure. */
@@ -77,7 +111,9 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int getattr(String path, FileStat stat) {
         return call("getattr", path, () -> {
-            fill(stat, fs.getattr(rel(path)));
+            Stat st = fs.getattr(rel(path));
+            fill(stat, st);
+            siblings.seen(path, st);
             return 0;
         });
     }
@@ -124,6 +160,7 @@ public final class JfsFuse extends FuseStubFS {
     public int chmod(String path, @mode_t long mode) {
         return call("chmod", path, () -> {
             fs.chmod(rel(path), (int) mode);
+            changed(path);
             return 0;
         });
     }
@@ -132,6 +169,7 @@ public final class JfsFuse extends FuseStubFS {
     public int chown(String path, @uid_t long uid, @gid_t long gid) {
         return call("chown", path, () -> {
             fs.chown(rel(path), (int) uid, (int) gid);
+            changed(path);
             return 0;
         });
     }
@@ -140,6 +178,7 @@ public final class JfsFuse extends FuseStubFS {
     public int truncate(String path, @off_t long size) {
         return call("truncate", path, () -> {
             fs.truncate(rel(path), size);
+            changed(path);
             return 0;
         });
     }
@@ -149,6 +188,7 @@ public final class JfsFuse extends FuseStubFS {
         return call("utimens", path, () -> {
             fs.utimens(rel(path), ts[0].tv_sec.get(), ts[0].tv_nsec.longValue(),
                     ts[1].tv_sec.get(), ts[1].tv_nsec.longValue());
+            changed(path);
             return 0;
         });
     }
@@ -234,6 +274,7 @@ public final class JfsFuse extends FuseStubFS {
     public int link(String from, String to) {
         return call("link", to, () -> {
             fs.link(rel(from), rel(to));
+            changed(to);
             return 0;
         });
     }
@@ -294,6 +335,7 @@ public final class JfsFuse extends FuseStubFS {
             byte[] v = new byte[(int) size];
             value.get(0, v, 0, v.length);
             fs.setxattr(rel(path), name, v, flags);
+            changed(path);
             return 0;
         });
     }
@@ -302,6 +344,7 @@ public final class JfsFuse extends FuseStubFS {
     public int removexattr(String path, String name) {
         return call("removexattr", path, () -> {
             fs.removexattr(rel(path), name);
+            changed(path);
             return 0;
         });
     }
@@ -311,9 +354,20 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         return call("open", path, () -> {
-            fi.fh.set(fs.open(rel(path), fi.flags.get()));
+            int fd = fs.open(rel(path), fi.flags.get());
+            fi.fh.set(fd);
+            if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY) noteSharedWrite(path, fd);
             return 0;
         });
+    }
+
+    private void noteSharedWrite(String path, int fd) {
+        if (Posix.fstat(fd).nlink() > 1) sharedWrites.put((long) fd, fs.getattr(rel(path)).ino());
+    }
+
+    private void wroteTo(String path, long fd) {
+        Long ino = sharedWrites.get(fd);
+        if (ino != null) siblings.changed(path, ino);
     }
 
     @Override
@@ -344,6 +398,7 @@ public final class JfsFuse extends FuseStubFS {
             int fd = (int) fi.fh.get();
             int total = 0;
             while (total < size) total += Posix.pwrite(fd, buf.slice(total), size - total, offset + total);
+            wroteTo(path, fd);
             return total;
         });
     }
@@ -352,6 +407,7 @@ public final class JfsFuse extends FuseStubFS {
     public int ftruncate(String path, @off_t long size, FuseFileInfo fi) {
         return call("ftruncate", path, () -> {
             Posix.ftruncate((int) fi.fh.get(), size);
+            wroteTo(path, fi.fh.get());
             return 0;
         });
     }
@@ -372,6 +428,7 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int release(String path, FuseFileInfo fi) {
         return call("release", path, () -> {
+            sharedWrites.remove(fi.fh.get());
             Posix.close((int) fi.fh.get());
             return 0;
         });

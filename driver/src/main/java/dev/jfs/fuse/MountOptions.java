@@ -14,12 +14,17 @@ public final class MountOptions {
     public String upperdir;
     public String workdir;
     public boolean allowOther;
-    /** Seconds the kernel may cache entries, attributes and misses (lowers are immutable and
-     * every change goes through the mount, so only hard links seen under another name can lag). */
-    public double entryTimeout = 1.0;
-    public double attrTimeout = 1.0;
-    public double negativeTimeout = 1.0;
+    /**
+     * Seconds the kernel may cache names, attributes and misses. Long by default: lowers are
+     * immutable and every change goes through the mount, which the kernel sees (and where it
+     * cannot, other names of a hard-linked file, {@link HardLinkSiblings} refreshes them).
+     */
+    public double entryTimeout = 3600;
+    public double attrTimeout = 3600;
+    public double negativeTimeout = 3600;
     public boolean fuseDebug;
+    /** Threads serving requests: blocking calls (fsync, copy-up) must not stall the others. */
+    public int threads = 4;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
             "users", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "_netdev", "nofail", "relatime",
@@ -41,6 +46,7 @@ public final class MountOptions {
                 case "attr_timeout" -> attrTimeout = seconds(key, val);
                 case "negative_timeout" -> negativeTimeout = seconds(key, val);
                 case "debug" -> fuseDebug = true;
+                case "threads" -> threads = count(key, val);
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
             }
         }
@@ -49,6 +55,16 @@ public final class MountOptions {
     private static String need(String key, String val) {
         if (val == null || val.isEmpty()) throw new UserError("-o " + key + ": needs a value (" + key + "=...)");
         return val;
+    }
+
+    private static int count(String key, String val) {
+        try {
+            int n = Integer.parseInt(need(key, val));
+            if (n < 1 || n > 256) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UserError("-o " + key + "=" + val + ": not a number from 1 to 256");
+        }
     }
 
     private static double seconds(String key, String val) {
@@ -77,6 +93,7 @@ public final class MountOptions {
         o.add("attr_timeout=" + attrTimeout);
         o.add("negative_timeout=" + negativeTimeout);
         if (allowOther) o.add("allow_other");
+        if (fuseDebug) o.add("debug");
         return List.of("-o", String.join(",", o));
     }
 
@@ -88,6 +105,7 @@ public final class MountOptions {
         o.add("attr_timeout=" + attrTimeout);
         o.add("negative_timeout=" + negativeTimeout);
         if (fuseDebug) o.add("debug");
+        o.add("threads=" + threads);
         return String.join(",", o);
     }
 }

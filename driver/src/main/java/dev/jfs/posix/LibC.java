@@ -52,6 +52,8 @@ public interface LibC {
     Pointer readdir(Pointer dir);
     int closedir(Pointer dir);
 
+    int statx(int dirfd, String path, int flags, int mask, Pointer buf);
+
     int umask(int mask);
     int geteuid();
     int getegid();

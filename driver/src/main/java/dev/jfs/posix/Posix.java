@@ -127,6 +127,14 @@ public final class Posix {
         return v;
     }
 
+    /**
+     * Makes the kernel fetch a file's attributes from its filesystem again, past any cache
+     * (statx with AT_STATX_FORCE_SYNC); false if the path is gone.
+     */
+    public static boolean refreshAttributes(String path) {
+        return LIBC.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get()) == 0;
+    }
+
     public static void chmod(String path, int mode) {
         check(LIBC.chmod(path, mode & 07777), "chmod", path);
     }

@@ -13,11 +13,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,32 +76,42 @@ final class MountCommand implements Callable<Integer> {
     }
 
     /**
-     * The mountpoint must be an empty directory that nothing is mounted on. A dead jfs or FUSE
-     * mount there ("Transport endpoint is not connected", its process killed) is cleared.
+     * The mountpoint must be an empty directory that nothing is mounted on. A dead FUSE mount
+     * there (its process killed: "Transport endpoint is not connected") is cleared. Plain NIO
+     * here: the launching process never loads the native bindings (hundreds of milliseconds of
+     * start-up), except to clear a dead mount.
      */
     static void checkMountPoint(Path mnt) {
-        // Plain NIO here: the launching process never loads the native bindings (that costs
-        // hundreds of milliseconds of start-up), except to clear a dead mount.
         String m = mnt.toString();
-        try {
-            Files.readAttributes(mnt, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw new UserError("mountpoint " + m + ": no such directory");
-        } catch (IOException e) {
-            if (!String.valueOf(e.getMessage()).contains("not connected")) {
-                throw new UserError("mountpoint " + m + ": " + e.getMessage());
+        Optional<MountTable.Mount> mounted = MountTable.at(mnt);
+        if (mounted.isPresent()) {
+            if (!isDead(mounted.get(), mnt)) {
+                throw new UserError("mountpoint " + m + " is busy: something is mounted there (jfs umount " + m + ")");
             }
             Posix.umount(m, Posix.MNT_DETACH);
             System.err.println("jfsmount: cleared a dead FUSE mount at " + m);
         }
+        if (!Files.exists(mnt, LinkOption.NOFOLLOW_LINKS)) throw new UserError("mountpoint " + m + ": no such directory");
         if (!Files.isDirectory(mnt)) throw new UserError("mountpoint " + m + ": not a directory");
-        if (MountTable.at(mnt).isPresent()) {
-            throw new UserError("mountpoint " + m + " is busy: something is mounted there (jfs umount " + m + ")");
-        }
         try (var list = Files.list(mnt)) {
             if (list.findAny().isPresent()) throw new UserError("mountpoint " + m + " is not empty");
         } catch (IOException e) {
             throw new UserError("mountpoint " + m + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A FUSE mount whose process is gone. stat(2) of its root can still succeed from the
+     * kernel's attribute cache; reading the directory cannot.
+     */
+    private static boolean isDead(MountTable.Mount mount, Path mnt) {
+        if (!mount.fsType().startsWith("fuse")) return false;
+        long pid = mount.jfsPid();
+        if (pid > 0) return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        try (var list = Files.list(mnt)) {
+            return false;
+        } catch (IOException e) {
+            return String.valueOf(e.getMessage()).contains("not connected");
         }
     }
 

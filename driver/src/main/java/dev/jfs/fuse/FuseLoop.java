@@ -1,0 +1,154 @@
+package dev.jfs.fuse;
+
+import dev.jfs.UserError;
+import dev.jfs.posix.Errno;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Type;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * libfuse2's request loop, run on our own Java threads. libfuse's multithreaded loop calls back
+ * on native threads it creates and drops; jffi attaches each to the JVM for one callback and
+ * detaches it again, which cost about 100 µs a request here (10x fuse-overlayfs). Our threads
+ * are attached once: each receives a request from the kernel and lets libfuse's high-level
+ * layer dispatch it to the callbacks of {@link JfsFuse}.
+ */
+final class FuseLoop {
+    /** The libfuse2 calls that fuse_main makes for us, bound so we can make them ourselves. */
+    public interface LibFuse2 {
+        int fuse_parse_cmdline(Pointer args, Pointer mountpoint, Pointer multithreaded, Pointer foreground);
+        Pointer fuse_mount(String mountpoint, Pointer args);
+        void fuse_unmount(String mountpoint, Pointer ch);
+        void fuse_destroy(Pointer f);
+        Pointer fuse_get_session(Pointer f);
+        int fuse_chan_recv(Pointer chp, Pointer buf, long size);
+        void fuse_session_process(Pointer se, Pointer buf, long len, Pointer ch);
+        int fuse_session_exited(Pointer se);
+        void fuse_session_exit(Pointer se);
+        long fuse_chan_bufsize(Pointer ch);
+    }
+
+    /** dlvsym: libfuse.so.2 also exports an old-ABI fuse_new unversioned, which dlsym may pick. */
+    public interface Dl {
+        Pointer dlopen(String file, int mode);
+        Pointer dlvsym(Pointer handle, String symbol, String version);
+    }
+
+    private static final int EINTR = 4, EAGAIN = 11, RTLD_NOW = 2;
+
+    private final LibFuse2 lib;
+    private final Runtime runtime;
+    private String mountPoint;
+    private final List<Pointer> keepAlive = new ArrayList<>();
+    private Pointer channel;
+    private Pointer fuse;
+    private Pointer session;
+
+    /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
+    FuseLoop() {
+        this.lib = LibraryLoader.create(LibFuse2.class).failImmediately().load("fuse");
+        this.runtime = Runtime.getRuntime(lib);
+    }
+
+    /** Mounts (the kernel sees the mount from here on) and sets up libfuse's high-level layer. */
+    void mount(String mountPoint, List<String> fuseArgs, Pointer operations, long operationsSize) {
+        this.mountPoint = mountPoint;
+        List<String> all = new ArrayList<>(fuseArgs);
+        all.add(mountPoint);
+        Pointer args = args(all);
+        // As fuse_main does: normalize the arguments first, then mount, then the high-level layer.
+        Pointer out = Memory.allocateDirect(runtime, 3 * 8, true);
+        if (lib.fuse_parse_cmdline(args, out, out.slice(8), out.slice(16)) != 0) {
+            throw new UserError("mounting " + mountPoint + " failed (libfuse refused the options)");
+        }
+        channel = lib.fuse_mount(mountPoint, args);
+        if (channel == null || channel.address() == 0) {
+            throw new UserError("mounting " + mountPoint + " failed (libfuse could not mount it; see the line above)");
+        }
+        fuse = fuseNew(channel, args, operations, operationsSize);
+        if (fuse == null || fuse.address() == 0) {
+            lib.fuse_unmount(mountPoint, channel);
+            throw new UserError("mounting " + mountPoint + " failed (libfuse refused the options)");
+        }
+        session = lib.fuse_get_session(fuse);
+    }
+
+    /** fuse_new@FUSE_2.6, the API this code is written for, called by address. */
+    private Pointer fuseNew(Pointer ch, Pointer args, Pointer ops, long opsSize) {
+        Dl dl = LibraryLoader.create(Dl.class).failImmediately().load("c");
+        Pointer handle = dl.dlopen("libfuse.so.2", RTLD_NOW);
+        Pointer fn = handle == null ? null : dl.dlvsym(handle, "fuse_new", "FUSE_2.6");
+        if (fn == null || fn.address() == 0) throw new UserError("libfuse.so.2 has no fuse_new@FUSE_2.6: libfuse2 2.6 or newer is needed");
+        Type p = Type.POINTER;
+        CallContext ctx = CallContext.getCallContext(p, new Type[] {p, p, p, Type.UINT64, p}, CallingConvention.DEFAULT, false);
+        long f = Invoker.getInstance().invokeN5(ctx, fn.address(), ch.address(), args.address(), ops.address(), opsSize, 0);
+        return f == 0 ? null : Pointer.wrap(runtime, f);
+    }
+
+    /** Serves requests on {@code threads} threads until the filesystem is unmounted. */
+    void run(int threads) {
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(this::serveRequests, "fuse-" + i);
+            t.start();
+            workers.add(t);
+        }
+        for (Thread t : workers) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        lib.fuse_unmount(mountPoint, channel); // no-op if already unmounted; closes the channel
+        lib.fuse_destroy(fuse);
+    }
+
+    private void serveRequests() {
+        long size = lib.fuse_chan_bufsize(channel);
+        Pointer buf = Memory.allocateDirect(runtime, (int) size);
+        Pointer chp = Memory.allocateDirect(runtime, runtime.addressSize());
+        while (lib.fuse_session_exited(session) == 0) {
+            chp.putPointer(0, channel);
+            int n = lib.fuse_chan_recv(chp, buf, size);
+            if (n == -EINTR || n == -EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+            if (n <= 0) {
+                lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
+                break;
+            }
+            lib.fuse_session_process(session, buf, n, chp.getPointer(0));
+        }
+    }
+
+    /** A struct fuse_args {argc, argv, allocated} in native memory; kept alive with this loop. */
+    private Pointer args(List<String> fuseArgs) {
+        List<String> all = new ArrayList<>();
+        all.add("jfs");
+        all.addAll(fuseArgs);
+        int ptr = runtime.addressSize();
+        Pointer argv = Memory.allocateDirect(runtime, ptr * (all.size() + 1), true);
+        for (int i = 0; i < all.size(); i++) {
+            byte[] b = all.get(i).getBytes(StandardCharsets.UTF_8);
+            Pointer s = Memory.allocateDirect(runtime, b.length + 1, true);
+            s.put(0, b, 0, b.length);
+            keepAlive.add(s);
+            argv.putPointer((long) i * ptr, s);
+        }
+        Pointer args = Memory.allocateDirect(runtime, 3 * 8, true);
+        args.putInt(0, all.size());
+        args.putPointer(8, argv);
+        args.putInt(16, 0);
+        keepAlive.add(argv);
+        keepAlive.add(args);
+        return args;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.jfs.fuse;
+
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Keeps the kernel's attribute cache right for files with several names. libfuse2's high-level
+ * API gives every name its own kernel inode, so a write through one name leaves the others'
+ * cached size and times stale for the whole attribute timeout. Only names the kernel has looked
+ * up can be stale, so we remember those (for files with nlink > 1 only), and after a change
+ * through one name make the kernel fetch the others' attributes again.
+ */
+final class HardLinkSiblings {
+    private final String mountPoint;
+    private final ConcurrentHashMap<Long, Set<String>> namesByInode = new ConcurrentHashMap<>();
+
+    HardLinkSiblings(String mountPoint) {
+        this.mountPoint = mountPoint;
+    }
+
+    static boolean applies(Stat st) {
+        return st.isRegular() && st.nlink() > 1;
+    }
+
+    /** A name the kernel now caches for a file with several names. */
+    void seen(String fusePath, Stat st) {
+        if (applies(st)) namesByInode.computeIfAbsent(st.ino(), i -> ConcurrentHashMap.newKeySet()).add(fusePath);
+    }
+
+    /** The file behind {@code fusePath} changed: refresh every other name the kernel has seen. */
+    void changed(String fusePath, long ino) {
+        Set<String> names = namesByInode.get(ino);
+        if (names == null) return;
+        for (String other : names) {
+            if (other.equals(fusePath)) continue;
+            // Through the mount, from this process: the kernel asks us (another FUSE thread)
+            // for fresh attributes. A name since renamed or deleted is simply forgotten.
+            if (!Posix.refreshAttributes(mountPoint + other)) names.remove(other);
+        }
+    }
+}
