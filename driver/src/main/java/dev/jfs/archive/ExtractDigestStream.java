@@ -16,6 +16,10 @@ final class ExtractDigestStream extends FilterInputStream {
     private final MessageDigest sha256;
     private final byte[] skipBuffer = new byte[8192];
     private long count;
+    private byte[] capture;
+    private int captured;
+    private boolean overflow;
+    private static final int CAPTURE_LIMIT = 8 << 20;
 
     ExtractDigestStream(InputStream in) {
         super(in);
@@ -32,6 +36,7 @@ final class ExtractDigestStream extends FilterInputStream {
         if (b >= 0) {
             sha256.update((byte) b);
             count++;
+            if (capture != null) keep(new byte[] {(byte) b}, 0, 1);
         }
         return b;
     }
@@ -42,6 +47,7 @@ final class ExtractDigestStream extends FilterInputStream {
         if (n > 0) {
             sha256.update(b, off, n);
             count += n;
+            if (capture != null) keep(b, off, n);
         }
         return n;
     }
@@ -76,6 +82,34 @@ final class ExtractDigestStream extends FilterInputStream {
         while (read(buf, 0, buf.length) >= 0) {
             // hashed and counted by read
         }
+    }
+
+    /** Starts keeping a copy of the bytes read (an entry's headers), up to a limit. */
+    void startCapture() {
+        if (capture == null) capture = new byte[16384];
+        captured = 0;
+        overflow = false;
+    }
+
+    /** The bytes read since {@link #startCapture()}, or null if there were too many to keep. */
+    byte[] stopCapture() {
+        byte[] c = capture;
+        capture = null;
+        if (overflow || c == null) return null;
+        return java.util.Arrays.copyOf(c, captured);
+    }
+
+    private void keep(byte[] b, int off, int n) {
+        if (overflow) return;
+        if (captured + n > CAPTURE_LIMIT) {
+            overflow = true;
+            return;
+        }
+        if (captured + n > capture.length) {
+            capture = java.util.Arrays.copyOf(capture, Math.max(capture.length * 2, captured + n));
+        }
+        System.arraycopy(b, off, capture, captured, n);
+        captured += n;
     }
 
     long count() {

@@ -75,7 +75,13 @@ public final class SafeExtractor {
     /** Layer-relative paths known to be real directories we made or checked ("" is the root). */
     private final TreeSet<String> knownDirs = new TreeSet<>();
     /** Directory metadata applied at the end; a null entry means an implicit parent (0755). */
-    private final TreeMap<String, TarArchiveEntry> dirMeta = new TreeMap<>();
+    private final TreeMap<String, DirMeta> dirMeta = new TreeMap<>();
+    /** Exact xattr values of the current entry (null: use commons-compress's decoded ones). */
+    private Map<String, byte[]> rawXattrs;
+    private static final int BLOCK = 512;
+
+    /** A directory's entry and its xattrs, applied at the end. */
+    private record DirMeta(TarArchiveEntry entry, Map<String, byte[]> xattrs) {}
     private final byte[] buffer = new byte[1 << 20];
     private String current = "";
 
@@ -105,6 +111,8 @@ public final class SafeExtractor {
         long entries = 0;
         while (true) {
             TarArchiveEntry e;
+            long headerStart = tarBytes.count();
+            tarBytes.startCapture();
             try {
                 e = tar.getNextEntry();
             } catch (IOException ex) {
@@ -113,9 +121,14 @@ public final class SafeExtractor {
             } catch (IllegalArgumentException ex) { // commons-compress's number parsers
                 throw new UserError(source + ": corrupt tar header after '" + current + "' (" + message(ex) + ")", ex);
             }
+            byte[] headers = tarBytes.stopCapture();
             if (e == null) break;
             entries++;
             current = e.getName();
+            rawXattrs = null;
+            if (headers != null && e.getExtraPaxHeaders().keySet().stream().anyMatch(k -> k.startsWith(XATTR_PAX))) {
+                rawXattrs = ExtractPax.xattrs(headers, (int) ((BLOCK - headerStart % BLOCK) % BLOCK));
+            }
             try {
                 apply(e, tar);
                 drainEntry(tar, e);
@@ -251,7 +264,7 @@ public final class SafeExtractor {
         Kind kind = kind(e);
         if (rel.isEmpty()) {
             if (kind != Kind.DIRECTORY) throw refuse("the layer root must be a directory");
-            dirMeta.put("", e);
+            dirMeta.put("", new DirMeta(e, xattrsOf(e, rawXattrs)));
             return;
         }
         if (!checkWhiteoutNames(rel, e, kind)) return; // aufs bookkeeping: skipped
@@ -322,7 +335,7 @@ public final class SafeExtractor {
             Posix.mkdir(abs(rel), 0700);
         }
         knownDirs.add(rel);
-        dirMeta.put(rel, e);
+        dirMeta.put(rel, new DirMeta(e, xattrsOf(e, rawXattrs)));
     }
 
     private void regularFile(String rel, TarArchiveEntry e, InputStream data) throws IOException {
@@ -442,20 +455,35 @@ public final class SafeExtractor {
     }
 
     private void setMetadata(String rel, TarArchiveEntry e, boolean isSymlink) {
+        setMetadata(rel, e, isSymlink, xattrsOf(e, rawXattrs));
+    }
+
+    private void setMetadata(String rel, TarArchiveEntry e, boolean isSymlink, Map<String, byte[]> xattrs) {
         String p = abs(rel);
         if (privileged) Posix.lchown(p, (int) e.getLongUserId(), (int) e.getLongGroupId());
         if (!isSymlink) Posix.chmod(p, mode(e)); // after chown, which clears setuid bits
-        setXattrs(p, e, isSymlink);
+        setXattrs(p, xattrs, isSymlink);
         setTimes(p, e);
     }
 
-    private void setXattrs(String path, TarArchiveEntry e, boolean isSymlink) {
+    /** The entry's xattrs, values as the exact bytes of the archive where they could be read so. */
+    private Map<String, byte[]> xattrsOf(TarArchiveEntry e, Map<String, byte[]> raw) {
+        Map<String, byte[]> out = new java.util.LinkedHashMap<>();
         for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
             if (!h.getKey().startsWith(XATTR_PAX)) continue;
             String name = h.getKey().substring(XATTR_PAX.length());
+            byte[] exact = raw == null ? null : raw.get(name);
+            out.put(name, exact != null ? exact : h.getValue().getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private void setXattrs(String path, Map<String, byte[]> xattrs, boolean isSymlink) {
+        for (Map.Entry<String, byte[]> h : xattrs.entrySet()) {
+            String name = h.getKey();
             if (!xattrAllowed(name)) continue;
             try {
-                Posix.setxattr(path, name, h.getValue().getBytes(StandardCharsets.UTF_8), 0);
+                Posix.setxattr(path, name, h.getValue(), 0);
             } catch (FsException ex) {
                 // Filesystems without xattrs, and user.* on symlinks (EPERM), keep the entry without.
                 if (ex.errno() == Errno.EOPNOTSUPP || (isSymlink && ex.errno() == Errno.EPERM)) continue;
@@ -486,15 +514,15 @@ public final class SafeExtractor {
 
     /** Directory modes, owners, xattrs and times, deepest first (children change a dir's mtime). */
     private void finishDirectories() {
-        NavigableMap<String, TarArchiveEntry> order = dirMeta.descendingMap();
-        for (Map.Entry<String, TarArchiveEntry> d : order.entrySet()) {
+        NavigableMap<String, DirMeta> order = dirMeta.descendingMap();
+        for (Map.Entry<String, DirMeta> d : order.entrySet()) {
             current = d.getKey();
             String p = abs(d.getKey());
-            TarArchiveEntry e = d.getValue();
-            if (e == null) {
+            DirMeta m = d.getValue();
+            if (m == null) {
                 Posix.chmod(p, 0755);
             } else {
-                setMetadata(d.getKey(), e, false);
+                setMetadata(d.getKey(), m.entry(), false, m.xattrs());
             }
         }
     }

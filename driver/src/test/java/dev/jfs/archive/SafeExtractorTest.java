@@ -305,6 +305,33 @@ class SafeExtractorTest {
     }
 
     @Test
+    void binaryXattrValuesKeepTheirExactBytes() throws IOException {
+        byte[] tar = new TestTars()
+                .file("f", "x".getBytes(StandardCharsets.UTF_8), 0644,
+                        e -> e.addPaxHeader("SCHILY.xattr.user.bin", "ABCD"))
+                .dir("d", 0755, e -> e.addPaxHeader("SCHILY.xattr.user.dbin", "WXYZ"))
+                .bytes();
+        byte[] bin = {(byte) 0xff, 0, (byte) 0xfe, (byte) 0x80};
+        patch(tar, "user.bin=ABCD", "user.bin=".length(), bin);
+        patch(tar, "user.dbin=WXYZ", "user.dbin=".length(), bin);
+        ExtractResult r = extract(tar, USER);
+        assertEquals(TestTars.sha256(tar), r.diffId());
+        assertArrayEquals(bin, Posix.getxattr(target.resolve("f").toString(), "user.bin"));
+        assertArrayEquals(bin, Posix.getxattr(target.resolve("d").toString(), "user.dbin"));
+    }
+
+    static void patch(byte[] hay, String needle, int at, byte[] with) {
+        byte[] n = needle.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + n.length <= hay.length; i++) {
+            for (int j = 0; j < n.length; j++) if (hay[i + j] != n[j]) continue outer;
+            System.arraycopy(with, 0, hay, i + at, with.length);
+            return;
+        }
+        throw new AssertionError(needle + " not in the tar");
+    }
+
+    @Test
     void theUnionsOwnXattrsAreNeverImported() throws IOException {
         extract(new TestTars().dir("d", 0755, e -> {
             e.addPaxHeader("SCHILY.xattr.trusted.overlay.redirect", "/etc");
