@@ -83,6 +83,7 @@ public final class SafeExtractor {
     /** A directory's entry and its xattrs, applied at the end. */
     private record DirMeta(TarArchiveEntry entry, Map<String, byte[]> xattrs) {}
     private final byte[] buffer = new byte[1 << 20];
+    private final int euid = Posix.geteuid(), egid = Posix.getegid();
     private String current = "";
 
     private SafeExtractor(Path target, String source, ExtractOptions options) {
@@ -340,11 +341,7 @@ public final class SafeExtractor {
 
     private void regularFile(String rel, TarArchiveEntry e, InputStream data) throws IOException {
         ensureParents(rel);
-        clear(rel);
-        Path p = Path.of(abs(rel));
-        // CREATE_NEW is O_CREAT|O_EXCL: never opens through a symlink at the last component.
-        try (FileChannel out = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS)) {
+        try (FileChannel out = createNew(rel)) {
             long left = e.getSize();
             while (true) {
                 int n = readData(data, e, buffer);
@@ -356,6 +353,21 @@ public final class SafeExtractor {
             if (left > 0) throw truncated(e, "the data stops " + left + " bytes short");
         }
         setMetadata(rel, e, false);
+    }
+
+    /**
+     * Creates a new regular file: O_CREAT|O_EXCL, which never opens through a symlink at the last
+     * component. Whatever an earlier duplicate entry left there is removed first (only looked for
+     * when the create finds something, to spare a syscall per file).
+     */
+    private FileChannel createNew(String rel) throws IOException {
+        Path p = Path.of(abs(rel));
+        try {
+            return FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.FileAlreadyExistsException ex) {
+            clear(rel);
+            return FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     private void symlink(String rel, TarArchiveEntry e) {
@@ -460,7 +472,9 @@ public final class SafeExtractor {
 
     private void setMetadata(String rel, TarArchiveEntry e, boolean isSymlink, Map<String, byte[]> xattrs) {
         String p = abs(rel);
-        if (privileged) Posix.lchown(p, (int) e.getLongUserId(), (int) e.getLongGroupId());
+        int uid = (int) e.getLongUserId(), gid = (int) e.getLongGroupId();
+        // What we create is ours already (no setgid dirs exist until the end): chown only to others.
+        if (privileged && (uid != euid || gid != egid)) Posix.lchown(p, uid, gid);
         if (!isSymlink) Posix.chmod(p, mode(e)); // after chown, which clears setuid bits
         setXattrs(p, xattrs, isSymlink);
         setTimes(p, e);

@@ -346,6 +346,10 @@ public final class Posix {
         return LIBC.geteuid();
     }
 
+    public static int getegid() {
+        return LIBC.getegid();
+    }
+
     /** syncfs(2) on the filesystem holding {@code path}: everything written there reaches the disk. */
     public static void syncfs(String path) {
         int fd = open(path, O_RDONLY, 0);
