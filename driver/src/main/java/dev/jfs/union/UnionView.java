@@ -10,7 +10,9 @@ import dev.jfs.posix.Stat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +31,21 @@ public final class UnionView {
     private final ConcurrentHashMap<Long, Integer> devices = new ConcurrentHashMap<>();
     private final AtomicInteger nextDevice = new AtomicInteger();
     private volatile Node root;
+
+    /** Merged directories by path, valid while the upper keeps its generation. */
+    private record CachedDir(long generation, Node node) {}
+
+    private static final int MAX_CACHED_DIRS = 1 << 18;
+    private final ConcurrentHashMap<String, CachedDir> dirs = new ConcurrentHashMap<>();
+
+    /**
+     * For directories merged from many lower layers: which lower source first holds each name
+     * (an entry or a whiteout). Built from lower listings, which never change, so never stale.
+     * Keyed by the directory's lower sources. Makes a lookup through 100 lowers jump to the one
+     * layer that has the name instead of asking each.
+     */
+    private static final int INDEXED_FROM_SOURCES = 4;
+    private final ConcurrentHashMap<String, Map<String, Integer>> lowerIndexes = new ConcurrentHashMap<>();
 
     private UnionView(Layer[] layers, boolean hasUpper, HardlinkIndex index) {
         this.layers = layers;
@@ -102,6 +119,12 @@ public final class UnionView {
     /** The node at a merged path, or null if nothing is there. */
     public Node lookup(String path) {
         if (path.isEmpty()) return root();
+        long gen = cacheGeneration();
+        String parentPath = RelPath.parent(path);
+        if (gen >= 0 && !parentPath.isEmpty()) {
+            CachedDir c = dirs.get(parentPath);
+            if (c != null && c.generation == gen) return child(c.node, RelPath.name(path));
+        }
         Node n = rootBase();
         int start = 0;
         while (true) {
@@ -110,8 +133,37 @@ public final class UnionView {
             String name = slash < 0 ? path.substring(start) : path.substring(start, slash);
             n = child(n, name);
             if (n == null || slash < 0) return n;
+            if (gen >= 0 && n.isDirectory()) cacheDir(path.substring(0, slash), n, gen);
             start = slash + 1;
         }
+    }
+
+    private long cacheGeneration() {
+        return hasUpper ? ((UpperLayer) layers[0]).cacheGeneration() : 0;
+    }
+
+    private void cacheDir(String path, Node dir, long gen) {
+        if (dirs.size() > MAX_CACHED_DIRS) dirs.clear();
+        dirs.put(path, new CachedDir(gen, dir));
+    }
+
+    /** The position in {@code dir}'s sources of the first lower layer holding {@code name}, or -1. */
+    private int firstLowerSource(Node dir, String name, int fromSource) {
+        int lowers = dir.sourceLayers.length - fromSource;
+        if (lowers < INDEXED_FROM_SOURCES) return fromSource;
+        String key = dir.sourceLayers[fromSource] + "\0" + dir.sourcePaths[fromSource] + "\0" + lowers;
+        Map<String, Integer> index = lowerIndexes.get(key);
+        if (index == null) {
+            index = new HashMap<>();
+            for (int i = dir.sourceLayers.length - 1; i >= fromSource; i--) {
+                Listing l = layers[dir.sourceLayers[i]].listing(dir.sourcePaths[i]);
+                for (DirEntry e : l.entries()) index.put(e.name(), i);
+                for (String w : l.whiteouts()) index.put(w, i);
+            }
+            lowerIndexes.put(key, index);
+        }
+        Integer first = index.get(name);
+        return first == null ? -1 : first;
     }
 
     /** Like {@link #lookup}, but ENOENT (or ENOTDIR for a non-directory parent) if nothing is there. */
@@ -151,6 +203,7 @@ public final class UnionView {
         int nsrc = 0;
         String redirect = null;
         int si = 0;
+        boolean jumped = false;
         if (dir.sourceLayers.length == 0) return null;
         for (int l = Math.max(firstLayer, dir.sourceLayers[0]); l < layers.length; l++) {
             String rel;
@@ -159,6 +212,16 @@ public final class UnionView {
             } else {
                 while (si < dir.sourceLayers.length && dir.sourceLayers[si] < l) si++;
                 if (si == dir.sourceLayers.length) break;
+                if (!jumped && (dir.sourceLayers[si] > 0 || !hasUpper)) {
+                    // Into the lowers: skip the layers that hold nothing of this name.
+                    jumped = true;
+                    int first = firstLowerSource(dir, name, si);
+                    if (first < 0) break;
+                    if (first != si) {
+                        si = first;
+                        l = dir.sourceLayers[si];
+                    }
+                }
                 if (dir.sourceLayers[si] != l) {
                     l = dir.sourceLayers[si] - 1; // no source in this layer: skip to the next one
                     continue;

@@ -28,6 +28,11 @@ final class UpperLayer extends Layer {
         super(0, root);
     }
 
+    /** The generation caches built on the upper may use, or -1 while a writer is changing it. */
+    long cacheGeneration() {
+        return writing ? -1 : generation;
+    }
+
     /** A writer starts: no caching until {@link #changed()}. */
     void changing() {
         writing = true;
