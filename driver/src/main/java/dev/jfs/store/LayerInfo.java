@@ -10,8 +10,14 @@ package dev.jfs.store;
  * @param parent  the parent layer's id, or null for a base layer
  * @param size    bytes of the uncompressed tar
  * @param created when it was stored, ISO-8601 UTC
+ * @param dir     the extracted files, relative to the layer's own directory in the store
+ *                ({@code diff}); {@link Store#layerDir} gives the absolute path
  */
-public record LayerInfo(String id, String diffId, String chainId, String parent, long size, String created) {
+public record LayerInfo(String id, String diffId, String chainId, String parent, long size, String created,
+                        String dir) {
+    public static final String DIFF_DIR = "diff";
+
+
     /** The id without {@code sha256:}: the name of its directory in the store. */
     public String hex() {
         return Ids.hex(id);

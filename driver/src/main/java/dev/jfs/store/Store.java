@@ -172,7 +172,7 @@ public final class Store {
             throw new UserError("store " + root + ": cannot make a scratch dir (" + e.getMessage() + ")", e);
         }
         try (staging; in) {
-            Path diff = staging.dir().resolve("diff");
+            Path diff = staging.dir().resolve(LayerInfo.DIFF_DIR);
             Posix.mkdir(diff.toString(), 0755);
             ExtractResult r = SafeExtractor.extract(in, source, diff, extractOptions);
             if (expectDiffId != null && !r.diffId().equals(expectDiffId)) {
@@ -180,7 +180,7 @@ public final class Store {
             }
             String chain = Ids.chainId(parent == null ? null : parent.chainId(), r.diffId());
             LayerInfo info = new LayerInfo(chain, r.diffId(), chain, parent == null ? null : parent.id(), r.size(),
-                    now());
+                    now(), LayerInfo.DIFF_DIR);
             StoreFiles.writeJson(staging.dir().resolve(LAYER_JSON), info);
             Posix.syncfs(staging.dir().toString()); // the extracted files, before the rename publishes them
             try (StoreLock.Held h = lock.acquire()) {
@@ -236,7 +236,7 @@ public final class Store {
 
     /** The directory holding a layer's files (a lower for overlay mounts). */
     public Path layerDir(LayerInfo layer) {
-        return layers.resolve(layer.hex()).resolve("diff");
+        return layers.resolve(layer.hex()).resolve(LayerInfo.DIFF_DIR);
     }
 
     /** The layer and its parents, top-most first. */
@@ -395,6 +395,9 @@ public final class Store {
         if (c.layer() == null) {
             lowers.add(dir.resolve("base"));
         } else {
+            if (!Ids.isHex64(Ids.hex(c.layer()))) {
+                throw new UserError("container " + name + ": its metadata names no valid layer (" + c.layer() + ")");
+            }
             Path top = layers.resolve(Ids.hex(c.layer()));
             if (!Files.exists(top.resolve(LAYER_JSON))) {
                 throw new UserError("container " + name + ": its layer " + short12(c.layer())
@@ -558,7 +561,13 @@ public final class Store {
 
     private LayerInfo readLayer(Path dir) {
         try {
-            return StoreFiles.readJson(dir.resolve(LAYER_JSON), LayerInfo.class);
+            LayerInfo l = StoreFiles.readJson(dir.resolve(LAYER_JSON), LayerInfo.class);
+            if (l.id() == null || !l.hex().equals(dir.getFileName().toString())
+                    || (l.parent() != null && !Ids.isHex64(Ids.hex(l.parent())))) {
+                throw new UserError("store: " + dir.resolve(LAYER_JSON) + " does not describe the layer "
+                        + dir.getFileName() + " (edited by hand?)");
+            }
+            return l;
         } catch (IOException e) {
             throw new UserError("store: unreadable " + dir.resolve(LAYER_JSON) + " (" + e.getMessage() + ")", e);
         }
