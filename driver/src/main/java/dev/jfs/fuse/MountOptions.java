@@ -1,6 +1,7 @@
 package dev.jfs.fuse;
 
 import dev.jfs.UserError;
+import dev.jfs.posix.Posix;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,11 +24,14 @@ public final class MountOptions {
     public double attrTimeout = 3600;
     public double negativeTimeout = 3600;
     public boolean fuseDebug;
+    /** Device nodes and setuid programs work as in the image (libfuse's default is nodev,nosuid). */
+    public boolean devices = true;
+    public boolean setuid = true;
     /** Threads serving requests: blocking calls (fsync, copy-up) must not stall the others. */
     public int threads = 4;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
-            "users", "dev", "nodev", "suid", "nosuid", "exec", "noexec", "_netdev", "nofail", "relatime",
+            "users", "exec", "noexec", "_netdev", "nofail", "relatime",
             "noatime", "atime", "redirect_dir=on", "index=on");
 
     public void parse(String list) {
@@ -41,6 +45,10 @@ public final class MountOptions {
                 case "upperdir" -> upperdir = need(key, val);
                 case "workdir" -> workdir = need(key, val);
                 case "allow_other" -> allowOther = true;
+                case "dev" -> devices = true;
+                case "nodev" -> devices = false;
+                case "suid" -> setuid = true;
+                case "nosuid" -> setuid = false;
                 case "timeout" -> entryTimeout = attrTimeout = negativeTimeout = seconds(key, val);
                 case "entry_timeout" -> entryTimeout = seconds(key, val);
                 case "attr_timeout" -> attrTimeout = seconds(key, val);
@@ -94,6 +102,9 @@ public final class MountOptions {
         o.add("negative_timeout=" + negativeTimeout);
         if (allowOther) o.add("allow_other");
         if (fuseDebug) o.add("debug");
+        boolean root = Posix.geteuid() == 0; // only root may mount with dev and suid
+        if (root && devices) o.add("dev");
+        if (root && setuid) o.add("suid");
         return List.of("-o", String.join(",", o));
     }
 
@@ -101,6 +112,8 @@ public final class MountOptions {
     public String toOptionList() {
         List<String> o = new ArrayList<>();
         if (allowOther) o.add("allow_other");
+        if (!devices) o.add("nodev");
+        if (!setuid) o.add("nosuid");
         o.add("entry_timeout=" + entryTimeout);
         o.add("attr_timeout=" + attrTimeout);
         o.add("negative_timeout=" + negativeTimeout);
