@@ -278,6 +278,8 @@ public final class Store {
      * (those users then fail with a clear error naming the missing layer).
      */
     public LayerInfo removeLayer(String ref, boolean force) {
+        Staging trash;
+        LayerInfo removed;
         try (StoreLock.Held h = lock.acquire()) {
             LayerInfo l = layer(ref);
             Users u = users(l);
@@ -288,9 +290,11 @@ public final class Store {
                 throw new UserError("layer " + short12(l.id()) + " is in use by " + String.join(", ", who)
                         + " (remove them first, or use --force)");
             }
-            moveToTrashAndDelete(layers.resolve(l.hex()), layers);
-            return l;
+            trash = moveToTrash(layers.resolve(l.hex()), layers);
+            removed = l;
         }
+        trash.close(); // the deletion itself runs outside the store lock
+        return removed;
     }
 
     static String short12(String id) {
@@ -504,6 +508,7 @@ public final class Store {
 
     /** Removes a container and its upper; refused while it is in use or mounted. */
     public void removeContainer(String name) {
+        Staging trash;
         try (StoreLock.Held h = lock.acquire()) {
             ContainerInfo c = container(name);
             Path dir = containers.resolve(c.name());
@@ -522,11 +527,12 @@ public final class Store {
                 }
                 String mount = mountMentioning(dir);
                 if (mount != null) throw new UserError("container " + name + " is mounted (" + mount + "): unmount it first");
-                moveToTrashAndDelete(dir, containers);
+                trash = moveToTrash(dir, containers);
             }
         } catch (IOException e) {
             throw new UserError("container " + name + ": cannot remove (" + e.getMessage() + ")", e);
         }
+        trash.close();
     }
 
     /**
@@ -551,12 +557,26 @@ public final class Store {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    /** Unpublishes {@code dir} with one rename into tmp/, then deletes it. Store lock held. */
-    private void moveToTrashAndDelete(Path dir, Path parent) {
-        Path trash = Staging.unprotected(tmp, "trash");
-        Posix.rename(dir.toString(), trash.toString());
-        StoreFiles.fsyncDir(parent);
-        StoreFiles.removeTree(trash);
+    /**
+     * Unpublishes {@code dir} with one rename into a scratch dir of tmp/ (store lock held).
+     * Closing the result deletes it, outside the lock; if this process dies first, the next
+     * command's cleanup does.
+     */
+    private Staging moveToTrash(Path dir, Path parent) {
+        Staging trash;
+        try {
+            trash = Staging.create(tmp, "trash");
+        } catch (IOException e) {
+            throw new UserError("store " + root + ": cannot make a scratch dir (" + e.getMessage() + ")", e);
+        }
+        try {
+            Posix.rename(dir.toString(), trash.dir().resolve("removed").toString());
+            StoreFiles.fsyncDir(parent);
+        } catch (RuntimeException e) {
+            trash.close();
+            throw e;
+        }
+        return trash;
     }
 
     private LayerInfo readLayer(Path dir) {

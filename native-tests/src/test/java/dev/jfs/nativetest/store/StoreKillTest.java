@@ -31,16 +31,27 @@ class StoreKillTest {
 
     /** Runs the command, kills it with SIGKILL after a random delay; true if it finished first. */
     boolean runAndMaybeKill(Path root, List<String> cmd, long maxDelayMs) throws Exception {
+        Path err = tmp.resolve("stderr.txt");
         Process p = StoreProcs.builder(root, cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(err.toFile()).start();
         long delay = 1 + (long) (rnd.nextDouble() * maxDelayMs);
         if (p.waitFor(delay, TimeUnit.MILLISECONDS)) {
-            assertEquals(0, p.exitValue(), "an unkilled run succeeds: " + cmd + " (seed " + seed + ")");
+            int exit = p.exitValue();
+            assertEquals(0, exit, () -> "an unkilled run succeeds: " + cmd.subList(cmd.size() - 3, cmd.size())
+                    + " (seed " + seed + "): " + readQuietly(err));
             return true;
         }
         p.destroyForcibly(); // SIGKILL on Linux
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         return false;
+    }
+
+    static String readQuietly(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return "(no stderr: " + e + ")";
+        }
     }
 
     static long timed(Runnable r) {
