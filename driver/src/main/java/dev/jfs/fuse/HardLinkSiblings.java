@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keeps the kernel's attribute cache right for files with several names. libfuse2's high-level
  * API gives every name its own kernel inode, so a write through one name leaves the others'
  * cached size and times stale for the whole attribute timeout. Only names the kernel has looked
- * up can be stale, so we remember those (for files with nlink > 1 only), and after a change
+ * up can be stale, so we remember those (for entries with nlink > 1 only), and after a change
  * through one name make the kernel fetch the others' attributes again.
  */
 final class HardLinkSiblings {
@@ -21,12 +21,20 @@ final class HardLinkSiblings {
     }
 
     static boolean applies(Stat st) {
-        return st.isRegular() && st.nlink() > 1;
+        return !st.isDirectory() && st.nlink() > 1;
     }
 
     /** A name the kernel now caches for a file with several names. */
     void seen(String fusePath, Stat st) {
         if (applies(st)) namesByInode.computeIfAbsent(st.ino(), i -> ConcurrentHashMap.newKeySet()).add(fusePath);
+    }
+
+    /** A name renamed: a file with several names keeps being refreshed under its new name. */
+    void renamed(String from, String to, Stat st) {
+        if (!applies(st)) return;
+        Set<String> names = namesByInode.get(st.ino());
+        if (names != null) names.remove(from);
+        seen(to, st);
     }
 
     /** The file behind {@code fusePath} changed: refresh every other name the kernel has seen. */

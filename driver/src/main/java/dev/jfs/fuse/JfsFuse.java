@@ -274,6 +274,10 @@ public final class JfsFuse extends FuseStubFS {
     public int link(String from, String to) {
         return call("link", to, () -> {
             fs.link(rel(from), rel(to));
+            // Both names are cached by the kernel now, the older one from when it had one link.
+            Stat st = fs.getattr(rel(to));
+            siblings.seen(from, st);
+            siblings.seen(to, st);
             changed(to);
             return 0;
         });
@@ -299,6 +303,7 @@ public final class JfsFuse extends FuseStubFS {
     public int rename(String from, String to) {
         return call("rename", from, () -> {
             fs.rename(rel(from), rel(to));
+            siblings.renamed(from, to, fs.getattr(rel(to)));
             return 0;
         });
     }

@@ -22,9 +22,12 @@ public final class HardlinkIndex {
         }
     }
 
-    /** Whether a lower entry may have other names: only those go through the index. */
+    /**
+     * Whether a lower entry may have other names: only those go through the index. Any
+     * non-directory can (a hard link to a symlink or a FIFO too), as overlayfs indexes them all.
+     */
     static boolean applies(Stat lower) {
-        return lower.isRegular() && lower.nlink() > 1;
+        return !lower.isDirectory() && lower.nlink() > 1;
     }
 
     static String key(Stat lower) {

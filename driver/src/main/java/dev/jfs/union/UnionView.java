@@ -154,16 +154,18 @@ public final class UnionView {
         String key = dir.sourceLayers[fromSource] + "\0" + dir.sourcePaths[fromSource] + "\0" + lowers;
         Map<String, Integer> index = lowerIndexes.get(key);
         if (index == null) {
+            // Positions relative to the first lower source: directories with and without an
+            // upper part share the index of the same lower sources.
             index = new HashMap<>();
             for (int i = dir.sourceLayers.length - 1; i >= fromSource; i--) {
                 Listing l = layers[dir.sourceLayers[i]].listing(dir.sourcePaths[i]);
-                for (DirEntry e : l.entries()) index.put(e.name(), i);
-                for (String w : l.whiteouts()) index.put(w, i);
+                for (DirEntry e : l.entries()) index.put(e.name(), i - fromSource);
+                for (String w : l.whiteouts()) index.put(w, i - fromSource);
             }
             lowerIndexes.put(key, index);
         }
         Integer first = index.get(name);
-        return first == null ? -1 : first;
+        return first == null ? -1 : fromSource + first;
     }
 
     /** Like {@link #lookup}, but ENOENT (or ENOTDIR for a non-directory parent) if nothing is there. */

@@ -1,0 +1,124 @@
+package dev.jfs.nativetest.kernel;
+
+import static dev.jfs.nativetest.CliProcess.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The differential test: seeded random operations applied through a jfs mount and through a
+ * kernel overlayfs mount (redirect_dir=on,index=on) of copies of the same layers. Every
+ * operation must give the same result (success or the same errno), and every few operations the
+ * two merged trees must be equal. In stages: each stage's upper becomes the next stage's top
+ * lower (what jfs wrote, jfs reads back), and each stage ends with an unmount and remount.
+ * -Djfs.diff.seeds=N, -Djfs.diff.ops=N, -Djfs.diff.stages=N make it longer.
+ */
+class KernelDifferentialTest {
+    static final int SEEDS = Integer.getInteger("jfs.diff.seeds", 6);
+    static final int OPS = Integer.getInteger("jfs.diff.ops", 70);
+    static final int STAGES = Integer.getInteger("jfs.diff.stages", 3);
+    static final int COMPARE_EVERY = 5;
+    static int operationsRun, comparisons, divergences;
+
+    @TempDir Path tmp;
+    Path kmnt, jmnt, jfsLog;
+
+    static Stream<Long> seeds() {
+        return Stream.iterate(1L, s -> s + 1).limit(SEEDS);
+    }
+
+    @AfterAll
+    static void summary() {
+        System.out.println("differential: " + SEEDS + " seeds, " + operationsRun + " operations, "
+                + comparisons + " tree comparisons, " + divergences + " divergences");
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void jfsBehavesAsTheKernelOverlay(long seed) throws Exception {
+        requireRootAndFuse();
+        kmnt = Files.createDirectories(tmp.resolve("kmnt"));
+        jmnt = Files.createDirectories(tmp.resolve("jmnt"));
+        List<Path> kLowers = new ArrayList<>(), jLowers = new ArrayList<>();
+        for (int i = 2; i >= 0; i--) { // top-most first
+            Path k = tmp.resolve("k-lower" + i), j = tmp.resolve("j-lower" + i);
+            Fixture.layer(seed, i, k, false);
+            Fixture.layer(seed, i, j, true);
+            kLowers.add(k);
+            jLowers.add(j);
+        }
+        Random rnd = new Random(seed);
+        List<String> log = new ArrayList<>();
+        try {
+            for (int stage = 0; stage < STAGES; stage++) {
+                Path ku = tmp.resolve("k-upper" + stage), kw = tmp.resolve("k-work" + stage);
+                Path ju = tmp.resolve("j-upper" + stage), jw = tmp.resolve("j-work" + stage);
+                Mounts.mountKernel(kLowers, ku, kw, kmnt);
+                Mounts.mountJfs(jLowers, ju, jw, jmnt);
+                jfsLog = jw.resolve("jfs.log");
+                compare(seed, "stage " + stage + " mounted", log);
+                for (int i = 0; i < OPS; i++) {
+                    Operation op = Operations.next(rnd, Tree.snapshot(kmnt).keySet());
+                    int kr = op.applyTo(kmnt.toString());
+                    int jr = op.applyTo(jmnt.toString());
+                    operationsRun++;
+                    log.add("stage " + stage + " op " + i + ": " + op + " -> " + kr);
+                    if (kr != jr) {
+                        divergences++;
+                        fail("seed " + seed + ": " + op + " gave errno " + kr + " on the kernel, " + jr + " on jfs\n"
+                                + String.join("\n", tail(log)) + daemonLog());
+                    }
+                    if (i % COMPARE_EVERY == COMPARE_EVERY - 1) compare(seed, "after op " + i, log);
+                }
+                Mounts.unmountKernel(kmnt);
+                Mounts.unmountJfs(jmnt);
+                // The same stack again: what jfs wrote must read back the same after a remount.
+                Mounts.mountKernel(kLowers, ku, kw, kmnt);
+                Mounts.mountJfs(jLowers, ju, jw, jmnt);
+                compare(seed, "stage " + stage + " remounted", log);
+                Mounts.unmountKernel(kmnt);
+                Mounts.unmountJfs(jmnt);
+                kLowers.add(0, ku);
+                jLowers.add(0, ju);
+            }
+        } finally {
+            forceUnmount(kmnt);
+            forceUnmount(jmnt);
+        }
+    }
+
+    private void compare(long seed, String when, List<String> log) throws Exception {
+        TreeMap<String, String> k = Tree.snapshot(kmnt), j = Tree.snapshot(jmnt);
+        comparisons++;
+        if (!k.equals(j)) {
+            divergences++;
+            fail("seed " + seed + ", " + when + ": the merged trees differ:" + Tree.diff(k, j) + "\nlast operations:\n"
+                    + String.join("\n", tail(log)));
+        }
+    }
+
+    /** What the jfs daemon logged (unexpected exceptions come with their stack trace). */
+    private String daemonLog() {
+        try {
+            return "\njfs daemon log:\n" + Files.readString(jfsLog);
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private static List<String> tail(List<String> log) {
+        return log.subList(Math.max(0, log.size() - 25), log.size());
+    }
+}

@@ -1,0 +1,36 @@
+package dev.jfs.nativetest.kernel;
+
+import static dev.jfs.nativetest.CliProcess.*;
+
+import dev.jfs.nativetest.CliProcess.Result;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Mounting the same stack with the kernel's overlayfs and with jfsmount. */
+final class Mounts {
+    private Mounts() {}
+
+    static String lowerSpec(List<Path> lowers) {
+        return lowers.stream().map(Path::toString).collect(Collectors.joining(":"));
+    }
+
+    static void mountKernel(List<Path> lowers, Path upper, Path work, Path mnt) {
+        sh("mkdir -p '" + upper + "' '" + work + "' && mount -t overlay overlay -o 'lowerdir=" + lowerSpec(lowers)
+                + ",upperdir=" + upper + ",workdir=" + work + ",redirect_dir=on,index=on' '" + mnt + "'");
+    }
+
+    static void mountJfs(List<Path> lowers, Path upper, Path work, Path mnt) {
+        Result r = jfsmount("--lower", lowerSpec(lowers), "--upper", upper.toString(), "--work", work.toString(), mnt.toString());
+        if (r.exit() != 0) throw new AssertionError("jfsmount failed: " + r);
+    }
+
+    static void unmountKernel(Path mnt) {
+        sh("umount '" + mnt + "'");
+    }
+
+    static void unmountJfs(Path mnt) {
+        Result r = jfs("umount", mnt.toString());
+        if (r.exit() != 0) throw new AssertionError("jfs umount failed: " + r);
+    }
+}
