@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * API gives every name its own kernel inode, so a write through one name leaves the others'
  * cached size and times stale for the whole attribute timeout. Only names the kernel has looked
  * up can be stale, so we remember those (for entries with nlink > 1 only), and after a change
- * through one name make the kernel fetch the others' attributes again.
+ * through one name make the kernel fetch the others' attributes again. Only from callbacks
+ * where the kernel holds no directory lock (write, truncate, setattr, xattrs): the refresh walks
+ * the other name's path through the mount.
  */
 final class HardLinkSiblings {
     private final String mountPoint;

@@ -275,10 +275,11 @@ public final class JfsFuse extends FuseStubFS {
         return call("link", to, () -> {
             fs.link(rel(from), rel(to));
             // Both names are cached by the kernel now, the older one from when it had one link.
+            // No refresh here: link(2) holds the directory's lock, which a statx of a name in it
+            // would wait for (a deadlock); only the link count changed, which later changes refresh.
             Stat st = fs.getattr(rel(to));
             siblings.seen(from, st);
             siblings.seen(to, st);
-            changed(to);
             return 0;
         });
     }
