@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Serves a {@link UnionFs} at a mountpoint until it is unmounted. libfuse's loop runs blocking on
- * its own thread (a non-blocking jnr-fuse mount sleeps 2 s); readiness is seen from outside: the
- * mountpoint's st_dev changes once the kernel has the mount and our getattr answers.
+ * Serves a {@link UnionFs} at a mountpoint until it is unmounted: libfuse's request loop runs on
+ * our own threads ({@link FuseLoop}); readiness is seen from outside, when the mountpoint's
+ * st_dev changes once the kernel has the mount and our getattr answers.
  */
 public final class FuseMount {
     public static final String SUBTYPE = "jfs";
