@@ -32,15 +32,7 @@ final class StoreProcs {
     private StoreProcs() {}
 
     static List<String> java(String mainClass, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Dfile.encoding=UTF-8");
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        cmd.addAll(List.of(args));
-        return cmd;
+        return dev.jfs.nativetest.CliProcess.java(mainClass, args);
     }
 
     static ProcessBuilder builder(Path root, List<String> cmd) {
