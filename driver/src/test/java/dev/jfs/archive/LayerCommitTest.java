@@ -146,6 +146,17 @@ class LayerCommitTest {
         assertEquals(expected, actual);
     }
 
+    @Test
+    void aChangeToTheRootIsCarriedAsDotSlash() throws Exception {
+        assertFalse(RawEntry.parse(commit(Compression.NONE).bytes).get(0).name.equals("./"), "no root entry unless it changed");
+        UnionFs fs = UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), UpperFormat.probe(tmp.toString()));
+        fs.chmod("", 0711);
+        RawEntry root = RawEntry.parse(commit(Compression.NONE).bytes).get(0);
+        assertEquals("./", root.name);
+        assertEquals(0711, root.mode);
+        theLayerImportedOnTheSameLowersShowsTheMergedView();
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     record Commit(byte[] bytes, LayerCommit.Result result) {}
@@ -160,6 +171,8 @@ class LayerCommitTest {
     /** Every path of a view: type, mode, owner, size, mtime (files), content or target, xattrs. */
     static Map<String, String> snapshot(UnionView v) throws Exception {
         Map<String, String> out = new TreeMap<>();
+        Stat root = v.root().stat();
+        out.put("/", Integer.toOctalString(root.mode()) + " " + root.uid() + ":" + root.gid());
         walk(v, v.root(), out);
         return out;
     }
