@@ -62,6 +62,28 @@ class DiffCommitCliTest {
     }
 
     @Test
+    void aLongCommitShowsProgressOnATerminalOnly() throws Exception {
+        try (var f = java.nio.channels.FileChannel.open(upper.resolve("big"), java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            f.truncate(0);
+            f.write(java.nio.ByteBuffer.wrap(new byte[] {1}), 2L << 30); // 2 GiB, sparse: seconds to commit
+        }
+        String cmd = String.join(" ", dev.jfs.nativetest.CliProcess.java("dev.jfs.cli.Jfs", "commit", "--lower",
+                lower.toString(), "--upper", upper.toString(), "-o", "/dev/null"));
+        // script(1) gives the command a terminal; its output (stdout and stderr together) lands in the typescript.
+        Path typescript = tmp.resolve("typescript");
+        Result onTerminal = dev.jfs.nativetest.CliProcess.run(java.util.List.of("script", "-qec", cmd, typescript.toString()));
+        assertEquals(0, onTerminal.exit(), onTerminal.toString());
+        String shown = Files.readString(typescript);
+        assertTrue(shown.contains("committing: "), "a progress line on a terminal: " + shown);
+        assertTrue(shown.contains("diffID sha256:"), shown);
+        Result piped = dev.jfs.nativetest.CliProcess.run(dev.jfs.nativetest.CliProcess.java("dev.jfs.cli.Jfs", "commit",
+                "--lower", lower.toString(), "--upper", upper.toString(), "-o", "/dev/null"));
+        assertEquals(0, piped.exit(), piped.toString());
+        assertEquals("", piped.err(), "nothing but the digest when piped");
+    }
+
+    @Test
     void mistakesGiveOneLine() {
         String l = lower.toString(), u = upper.toString();
         assertOneLineError(jfs("commit", "--lower", l, "--upper", u), "-o FILE is needed");
