@@ -1,0 +1,174 @@
+package dev.jfs.nativetest.changes;
+
+import com.github.luben.zstd.ZstdInputStream;
+import dev.jfs.nativetest.CliProcess;
+import dev.jfs.nativetest.CliProcess.Result;
+import dev.jfs.nativetest.kernel.Operation;
+import dev.jfs.nativetest.kernel.Operations;
+import dev.jfs.nativetest.kernel.Tree;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+
+/** What the commit/diff tests share: walking trees, random changes, reading commit's output. */
+final class Changes {
+    private Changes() {}
+
+    /** Every path under {@code root} ("/" for the root), through readdir and lstat. */
+    static Set<String> paths(Path root) {
+        Set<String> out = new TreeSet<>();
+        out.add("/");
+        walk(root.toString(), "", out, null);
+        return out;
+    }
+
+    /** path -> mtime seconds of the regular files under {@code root}. */
+    static Map<String, Long> fileMtimes(Path root) {
+        Map<String, Long> out = new TreeMap<>();
+        walk(root.toString(), "", new HashSet<>(), out);
+        return out;
+    }
+
+    private static void walk(String root, String rel, Set<String> paths, Map<String, Long> mtimes) {
+        for (DirEntry e : Posix.readDir(rel.isEmpty() ? root : root + "/" + rel)) {
+            String r = rel.isEmpty() ? e.name() : rel + "/" + e.name();
+            Stat st = Posix.lstat(root + "/" + r);
+            paths.add("/" + r);
+            if (mtimes != null && st.isRegular()) mtimes.put("/" + r, st.mtimeSec());
+            if (st.isDirectory()) walk(root, r, paths, mtimes);
+        }
+    }
+
+    /** Seeded random operations through the mount; their errors are part of the game. */
+    static void randomOps(Path mnt, Random rnd, int count, List<String> log) {
+        for (int i = 0; i < count; i++) {
+            Operation op = Operations.next(rnd, paths(mnt));
+            int r = op.applyTo(mnt.toString());
+            log.add("op " + i + ": " + op + " -> " + (r == 0 ? "ok" : "errno " + r));
+        }
+    }
+
+    /** Tree snapshot without the root, whose metadata no layer carries. */
+    static TreeMap<String, String> snapshot(Path root) throws Exception {
+        TreeMap<String, String> t = Tree.snapshot(root);
+        t.remove("/");
+        return t;
+    }
+
+    /**
+     * Directories the upper shows as removed and made again: opaque (xattr or marker file), or
+     * carrying an overlay redirect to another path. Paths as in the merged view.
+     */
+    static Set<String> madeAgain(Path upper) {
+        Set<String> out = new TreeSet<>();
+        madeAgain(upper.toString(), "", out);
+        return out;
+    }
+
+    private static void madeAgain(String root, String rel, Set<String> out) {
+        for (DirEntry e : Posix.readDir(rel.isEmpty() ? root : root + "/" + rel)) {
+            String r = rel.isEmpty() ? e.name() : rel + "/" + e.name();
+            String real = root + "/" + r;
+            if (!Posix.lstat(real).isDirectory()) continue;
+            boolean opaque = Posix.lstatOrNull(real + "/" + OciApplier.OPQ) != null;
+            for (String ns : new String[] {"trusted.overlay.", "user.overlay."}) {
+                byte[] o = Posix.getxattr(real, ns + "opaque");
+                if (o != null && new String(o, StandardCharsets.UTF_8).equals("y")) opaque = true;
+                byte[] red = Posix.getxattr(real, ns + "redirect");
+                if (red != null && red.length > 0) {
+                    String v = new String(red, StandardCharsets.UTF_8);
+                    String abs = v.startsWith("/") ? v.replaceAll("/+$", "") : "/" + (rel.isEmpty() ? v : rel + "/" + v);
+                    if (!abs.equals("/" + r)) opaque = true;
+                }
+            }
+            if (opaque) out.add("/" + r);
+            madeAgain(root, r, out);
+        }
+    }
+
+    static String sha256(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            return sha256(in);
+        }
+    }
+
+    static String sha256(InputStream in) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] gunzip(Path f) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+            return in.readAllBytes();
+        }
+    }
+
+    static byte[] unzstd(Path f) throws IOException {
+        try (InputStream in = new ZstdInputStream(Files.newInputStream(f))) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static final Pattern FIELD = Pattern.compile("^(diffID|blob|layer) (sha256:[0-9a-f]{64})$");
+
+    /** commit's stdout as field -> digest ("diffID", "blob", "layer"); anything else is an error. */
+    static Map<String, String> commitOutput(Result r) {
+        if (r.exit() != 0) throw new AssertionError("jfs commit failed: " + r);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String l : r.out().split("\n")) {
+            if (l.isEmpty()) continue;
+            Matcher m = FIELD.matcher(l);
+            if (!m.matches()) throw new AssertionError("commit printed an unexpected line '" + l + "': " + r);
+            if (out.put(m.group(1), m.group(2)) != null) throw new AssertionError("commit printed " + m.group(1) + " twice: " + r);
+        }
+        return out;
+    }
+
+    static Result ok(Result r, String what) {
+        if (r.exit() != 0) throw new AssertionError(what + " failed: " + r);
+        return r;
+    }
+
+    /** `jfs diff ARGS --format text` and `--format json`: the same lines, returned once. */
+    static List<DiffCheck.Line> diff(List<String> problems, String... args) throws Exception {
+        List<String> text = new ArrayList<>(List.of("diff"));
+        text.addAll(List.of(args));
+        List<String> json = new ArrayList<>(text);
+        text.addAll(List.of("--format", "text"));
+        json.addAll(List.of("--format", "json"));
+        Result t = ok(CliProcess.jfs(text.toArray(String[]::new)), "jfs " + String.join(" ", text));
+        Result j = ok(CliProcess.jfs(json.toArray(String[]::new)), "jfs " + String.join(" ", json));
+        List<String> plainArgs = new ArrayList<>(List.of("diff"));
+        plainArgs.addAll(List.of(args));
+        Result plain = ok(CliProcess.jfs(plainArgs.toArray(String[]::new)), "jfs diff (default format)");
+        List<DiffCheck.Line> lt = DiffCheck.parseText(t.out()), lj = DiffCheck.parseJson(j.out());
+        if (!lt.equals(lj)) problems.add("diff: text and json differ:\n  text " + lt + "\n  json " + lj);
+        if (!plain.out().equals(t.out())) problems.add("diff: the default format is not the text format");
+        return lt;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.jfs.nativetest.changes;
+
+import static dev.jfs.nativetest.CliProcess.forceUnmount;
+import static dev.jfs.nativetest.CliProcess.jfs;
+import static dev.jfs.nativetest.CliProcess.requireRootAndFuse;
+import static dev.jfs.nativetest.CliProcess.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.jfs.nativetest.CliProcess.Result;
+import dev.jfs.nativetest.kernel.Fixture;
+import dev.jfs.nativetest.kernel.Mounts;
+import dev.jfs.nativetest.kernel.Operation;
+import dev.jfs.nativetest.kernel.Tree;
+import dev.jfs.posix.Posix;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 3: `jfs commit` and `jfs diff` on seeded random change sets made through a real jfs
+ * mount of the differential test's three lowers. For each seed: the commit tar is reproducible,
+ * well-formed (SPEC 4) and, applied to the flattened lowers with the OCI rules by the test's own
+ * applier, gives exactly the merged view; gzip and zstd give the same diffID and the digest of
+ * the file written; the diff lists A = merged - lowers exactly, covers every removed path with
+ * a D and every changed one with a C, in tree order, the same in text and JSON.
+ * -Djfs.changes.seeds=N (default 6) and -Djfs.changes.ops=N (default 80) make it longer.
+ */
+class CommitDiffTest {
+    static final int SEEDS = Integer.getInteger("jfs.changes.seeds", 6);
+    static final int OPS = Integer.getInteger("jfs.changes.ops", 80);
+    static int diffLines, tarEntries, operations;
+
+    @TempDir
+    Path tmp;
+
+    Path jmnt, kmnt, upper, work, out;
+    List<Path> jLowers = new ArrayList<>(), kLowers = new ArrayList<>();
+
+    static Stream<Long> seeds() {
+        return Stream.iterate(1L, s -> s + 1).limit(SEEDS);
+    }
+
+    @AfterAll
+    static void summary() {
+        System.out.println("commit/diff: " + SEEDS + " seeds, " + operations + " operations, " + diffLines
+                + " diff lines, " + tarEntries + " tar entries checked");
+    }
+
+    /** The three lowers, top-most first, in jfs's (OCI file markers) and the kernel's spelling. */
+    void lowers(long seed) throws Exception {
+        requireRootAndFuse();
+        jmnt = Files.createDirectories(tmp.resolve("jmnt"));
+        kmnt = Files.createDirectories(tmp.resolve("kmnt"));
+        out = Files.createDirectories(tmp.resolve("out"));
+        upper = tmp.resolve("upper");
+        work = tmp.resolve("work");
+        for (int i = 2; i >= 0; i--) {
+            Path j = tmp.resolve("j-lower" + i), k = tmp.resolve("k-lower" + i);
+            Fixture.layer(seed, i, j, true);
+            Fixture.layer(seed, i, k, false);
+            jLowers.add(j);
+            kLowers.add(k);
+        }
+    }
+
+    /** The lowers alone, as the kernel's read-only overlay shows them. */
+    TreeMap<String, String> lowersView() throws Exception {
+        sh("mount -t overlay overlay -o 'lowerdir=" + Mounts.lowerSpec(kLowers) + "' '" + kmnt + "'");
+        try {
+            return Changes.snapshot(kmnt);
+        } finally {
+            sh("umount '" + kmnt + "'");
+        }
+    }
+
+    /** The lowers flattened by the test's own applier into a fresh directory, checked against the kernel. */
+    Path flatLowers(Map<String, String> lowersView, String name) throws Exception {
+        Path flat = tmp.resolve(name);
+        List<Path> bottomFirst = new ArrayList<>(jLowers);
+        java.util.Collections.reverse(bottomFirst);
+        OciApplier.flatten(bottomFirst, flat);
+        TreeMap<String, String> f = Changes.snapshot(flat);
+        assertEquals(lowersView, f, "the test's applier flattens the lowers as the kernel overlays them:"
+                + Tree.diff(lowersView, f));
+        return flat;
+    }
+
+    record Merged(TreeMap<String, String> tree, Map<String, Long> mtimes) {}
+
+    Merged change(List<Operation> fixed, Random rnd, List<String> log) throws Exception {
+        Mounts.mountJfs(jLowers, upper, work, jmnt);
+        try {
+            if (fixed != null) {
+                for (Operation op : fixed) log.add(op + " -> " + op.applyTo(jmnt.toString()));
+            } else {
+                Changes.randomOps(jmnt, rnd, OPS, log);
+                operations += OPS;
+            }
+            return new Merged(Changes.snapshot(jmnt), Changes.fileMtimes(jmnt));
+        } finally {
+            Mounts.unmountJfs(jmnt);
+            forceUnmount(jmnt);
+        }
+    }
+
+    String[] source() {
+        return new String[] {"--lower", Mounts.lowerSpec(jLowers), "--upper", upper.toString(), "--work", work.toString()};
+    }
+
+    String[] commitArgs(String... more) {
+        List<String> a = new ArrayList<>(List.of("commit"));
+        a.addAll(List.of(source()));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    /** All of issue 3's checks on one upper; returns the problems found, empty if none. */
+    List<String> checkAll(Merged merged, TreeMap<String, String> lowersView, Path flat) throws Exception {
+        List<String> problems = new ArrayList<>();
+        // diff
+        List<DiffCheck.Line> lines = Changes.diff(problems, source());
+        diffLines += lines.size();
+        problems.addAll(DiffCheck.problems(lines, merged.tree(), lowersView, Changes.madeAgain(upper)));
+
+        // commit, four times
+        Path t1 = out.resolve("layer.tar"), t2 = out.resolve("layer2.tar");
+        Path gz = out.resolve("layer.tar.gz"), zst = out.resolve("layer.tar.zst");
+        Map<String, String> o1 = Changes.commitOutput(jfs(commitArgs("-o", t1.toString())));
+        Map<String, String> o2 = Changes.commitOutput(jfs(commitArgs("-o", t2.toString())));
+        Map<String, String> og = Changes.commitOutput(jfs(commitArgs("--compress", "gzip", "-o", gz.toString())));
+        Map<String, String> oz = Changes.commitOutput(jfs(commitArgs("--compress", "zstd", "-o", zst.toString())));
+        byte[] tar = Files.readAllBytes(t1);
+        String diffId = "sha256:" + Changes.sha256(t1);
+        if (!o1.keySet().equals(Set.of("diffID"))) problems.add("commit -o printed " + o1 + ", want diffID only");
+        if (!diffId.equals(o1.get("diffID"))) problems.add("commit printed diffID " + o1.get("diffID") + ", the tar's sha256 is " + diffId);
+        if (!java.util.Arrays.equals(tar, Files.readAllBytes(t2))) problems.add("the same upper committed twice gave different bytes");
+        if (!diffId.equals(o2.get("diffID"))) problems.add("second commit printed " + o2);
+        for (Object[] c : new Object[][] {{"gzip", gz, og}, {"zstd", zst, oz}}) {
+            Path f = (Path) c[1];
+            @SuppressWarnings("unchecked") Map<String, String> o = (Map<String, String>) c[2];
+            if (!o.keySet().equals(Set.of("diffID", "blob"))) problems.add(c[0] + ": commit printed " + o.keySet() + ", want diffID and blob");
+            if (!diffId.equals(o.get("diffID"))) problems.add(c[0] + ": diffID " + o.get("diffID") + ", uncompressed " + diffId);
+            String blob = "sha256:" + Changes.sha256(f);
+            if (!blob.equals(o.get("blob"))) problems.add(c[0] + ": blob " + o.get("blob") + ", the file's sha256 is " + blob);
+            byte[] plain = c[0].equals("gzip") ? Changes.gunzip(f) : Changes.unzstd(f);
+            if (!java.util.Arrays.equals(tar, plain)) problems.add(c[0] + ": decompressed is not the uncompressed tar's bytes");
+        }
+
+        // the tar's format, then applying it
+        LayerTar lt = new LayerTar(tar);
+        tarEntries += lt.entries.size();
+        problems.addAll(lt.problems(merged.mtimes()));
+        try {
+            OciApplier.applyTar(LayerTar.stream(tar), flat);
+            TreeMap<String, String> applied = Changes.snapshot(flat);
+            if (!applied.equals(merged.tree())) {
+                problems.add("the lowers plus the tar (OCI rules) are not the merged view (expected = merged, actual = applied):"
+                        + Tree.diff(merged.tree(), applied).replace("kernel:", "merged: ").replace("jfs:   ", "applied:"));
+            }
+        } catch (AssertionError | RuntimeException e) {
+            problems.add("applying the tar: " + e);
+        }
+        if (!problems.isEmpty()) {
+            problems.add("diff lines: " + lines);
+            problems.add("tar entries: " + lt.names());
+        }
+        return problems;
+    }
+
+    static void report(long seed, List<String> problems, List<String> log) {
+        if (problems.isEmpty()) return;
+        fail("seed " + seed + ": " + problems.size() + " problems:\n  " + String.join("\n  ", problems)
+                + "\noperations:\n  " + String.join("\n  ", log));
+    }
+
+    @ParameterizedTest
+    @MethodSource("seeds")
+    void commitAndDiffAgreeWithTheMergedView(long seed) throws Exception {
+        lowers(seed);
+        List<String> log = new ArrayList<>();
+        Merged merged = change(null, new Random(seed * 7919), log);
+        TreeMap<String, String> lowersView = lowersView();
+        Path flat = flatLowers(lowersView, "flat");
+        report(seed, checkAll(merged, lowersView, flat), log);
+    }
+
+    /** Copy-ups that leave entries as they were are no change; a name that never existed below is never D. */
+    @Test
+    void copiedUpButEqualIsNoChange() throws Exception {
+        lowers(11);
+        String top = tmp.resolve("j-lower2").toString();
+        Path hosts = tmp.resolve("j-lower2/etc/hosts");
+        int hostsMode = Posix.lstat(hosts.toString()).permissions();
+        int logMode = Posix.lstat(top + "/var/log").permissions();
+        List<Operation> ops = List.of(
+                new Operation("utimes", "/etc/hosts", null, 1_234_567, null),
+                new Operation("chmod", "/etc/hosts", null, hostsMode, null),
+                new Operation("chmod", "/var/log", null, logMode, null),
+                new Operation("write", "/etc/rel-link", null, 0, Files.readAllBytes(hosts)), // through the symlink
+                new Operation("setxattr", "/usr/lib/deep", null, 0, Operation.bytes("v")),
+                new Operation("removexattr", "/usr/lib/deep", null, 0, null),
+                new Operation("create", "/opt/never-below", null, 0644, null),
+                new Operation("unlink", "/opt/never-below", null, 0, null),
+                new Operation("mkdir", "/usr/lib/deep/new-dir", null, 0755, null),
+                new Operation("create", "/usr/lib/deep/new-dir/f", null, 0644, null),
+                new Operation("rm-r", "/usr/lib/deep/new-dir", null, 0, null),
+                new Operation("link", "/usr/lib/hard-a", "/opt/new-link", 0, null),
+                new Operation("unlink", "/opt/new-link", null, 0, null));
+        List<String> log = new ArrayList<>();
+        Merged merged = change(ops, null, log);
+        for (String l : log) assertTrue(l.endsWith("-> 0"), "every operation succeeds: " + log);
+        assertTrue(Files.exists(upper.resolve("etc/hosts")), "the test did copy files up");
+        TreeMap<String, String> lowersView = lowersView();
+        assertEquals(lowersView, merged.tree(), "the merged view is the lowers' again:" + Tree.diff(lowersView, merged.tree()));
+        List<String> problems = new ArrayList<>();
+        List<DiffCheck.Line> lines = Changes.diff(problems, source());
+        if (!lines.isEmpty()) problems.add("diff of equal copies and of names made and removed again should be empty, is " + lines);
+        problems.addAll(checkAll(merged, lowersView, flatLowers(lowersView, "flat")));
+        report(11, problems, log);
+    }
+
+    /**
+     * The contract's own examples, with exact lines: a directory removed and made again is D and
+     * its new child A; a lower directory replaced by a file is C and its lower children each D;
+     * a removed lower FIFO is D and its parent C; the root is never listed.
+     */
+    @Test
+    void contractExamples() throws Exception {
+        lowers(5);
+        TreeMap<String, String> lowersView = lowersView();
+        List<Operation> ops = List.of(
+                new Operation("recreate-dir", "/etc", null, 0, null),
+                new Operation("rm-r", "/usr/lib/deep", null, 0, null),
+                new Operation("write", "/usr/lib/deep", null, 0, Operation.bytes("now a file\n")),
+                new Operation("unlink", "/var/fifo", null, 0, null));
+        List<String> log = new ArrayList<>();
+        Merged merged = change(ops, null, log);
+        for (String l : log) assertTrue(l.endsWith("-> 0"), "every operation succeeds: " + log);
+        List<String> want = new ArrayList<>(List.of("D /etc", "A /etc/made-again", "C /usr", "C /usr/lib", "C /usr/lib/deep"));
+        for (String l : lowersView.keySet()) { // deep's children in the lowers, each its own D
+            if (TreeOrder.parent(l).equals("/usr/lib/deep")) want.add("D " + l);
+        }
+        want.add("C /var");
+        want.add("D /var/fifo");
+        want.sort((a, b) -> TreeOrder.compare(a.substring(2), b.substring(2)));
+        List<String> problems = new ArrayList<>();
+        List<String> got = Changes.diff(problems, source()).stream().map(DiffCheck.Line::toString).toList();
+        assertEquals(String.join("\n", want), String.join("\n", got), "jfs diff");
+        problems.addAll(checkAll(merged, lowersView, flatLowers(lowersView, "flat")));
+        report(5, problems, log);
+    }
+}
