@@ -1,5 +1,7 @@
 package dev.jfs.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A layer's metadata, as stored in {@code layers/<hex>/layer.json}.
  *
@@ -12,9 +14,11 @@ package dev.jfs.store;
  * @param created when it was stored, ISO-8601 UTC
  * @param dir     the extracted files, relative to the layer's own directory in the store
  *                ({@code diff}); {@link Store#layerDir} gives the absolute path
+ * @param comment what {@code jfs commit -m} said when it made the layer, or null
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LayerInfo(String id, String diffId, String chainId, String parent, long size, String created,
-                        String dir) {
+                        String dir, String comment) {
     public static final String DIFF_DIR = "diff";
 
 

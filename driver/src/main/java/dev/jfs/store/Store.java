@@ -11,6 +11,7 @@ import dev.jfs.union.LayerStack;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +149,7 @@ public final class Store {
      */
     public Imported importLayer(InputStream raw, String source, String parentRef, LongConsumer progress) {
         LayerInfo parent = parentRef == null ? null : layer(parentRef);
-        return importInternal(raw, source, parent, null, progress);
+        return importInternal(raw, source, parent, null, null, progress);
     }
 
     /** Imports a layer file (see {@link #importLayer(InputStream, String, String, LongConsumer)}). */
@@ -163,7 +164,7 @@ public final class Store {
     }
 
     private Imported importInternal(InputStream raw, String source, LayerInfo parent, String expectDiffId,
-                                    LongConsumer progress) {
+                                    String comment, LongConsumer progress) {
         InputStream in = progress == null ? raw : new Counting(raw, progress);
         Staging staging;
         try (StoreLock.Held h = lock.acquire()) {
@@ -180,7 +181,7 @@ public final class Store {
             }
             String chain = Ids.chainId(parent == null ? null : parent.chainId(), r.diffId());
             LayerInfo info = new LayerInfo(chain, r.diffId(), chain, parent == null ? null : parent.id(), r.size(),
-                    now(), LayerInfo.DIFF_DIR);
+                    now(), LayerInfo.DIFF_DIR, comment);
             StoreFiles.writeJson(staging.dir().resolve(LAYER_JSON), info);
             Posix.syncfs(staging.dir().toString()); // the extracted files, before the rename publishes them
             try (StoreLock.Held h = lock.acquire()) {
@@ -535,6 +536,38 @@ public final class Store {
         trash.close();
     }
 
+    /** Writes a layer tar to a stream and returns its diffID ({@code sha256:<hex>}). */
+    @FunctionalInterface
+    public interface LayerWriter {
+        String writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * {@code jfs commit CONTAINER}: {@code writer} writes the container's layer into a scratch file
+     * of the store, which is then stored (atomically, like an import) as a new layer whose parent
+     * is the container's top layer. {@code comment} (may be null) is kept in layer.json.
+     */
+    public Imported commit(String container, LayerWriter writer, String comment) {
+        ContainerInfo c = container(container);
+        LayerInfo parent = c.layer() == null ? null : layer(c.layer());
+        Staging staging;
+        try (StoreLock.Held h = lock.acquire()) {
+            staging = Staging.create(tmp, "commit");
+        } catch (IOException e) {
+            throw new UserError("store " + root + ": cannot make a scratch dir (" + e.getMessage() + ")", e);
+        }
+        try (staging) {
+            Path tar = staging.dir().resolve("layer.tar");
+            String diffId;
+            try (OutputStream out = Files.newOutputStream(tar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                diffId = writer.writeTo(out);
+            }
+            return importInternal(Files.newInputStream(tar), "the commit of " + container, parent, diffId, comment, null);
+        } catch (IOException e) {
+            throw new UserError("commit " + container + ": cannot write its layer (" + e.getMessage() + ")", e);
+        }
+    }
+
     /**
      * Stores a layer tarball (uncompressed, already written by commit) as a new layer whose
      * parent is the container's top layer; returns the new layer's id. {@code diffId} is the
@@ -547,7 +580,7 @@ public final class Store {
         String expect = diffId == null ? null : Ids.digest(diffId, "diffID");
         try {
             InputStream in = Files.newInputStream(uncompressedTar);
-            return importInternal(in, uncompressedTar.toString(), parent, expect, null).layer().id();
+            return importInternal(in, uncompressedTar.toString(), parent, expect, null, null).layer().id();
         } catch (NoSuchFileException e) {
             throw new UserError(uncompressedTar + ": no such file");
         } catch (IOException e) {

@@ -50,6 +50,11 @@ public final class HardlinkIndex {
         keys.add(key(lower));
     }
 
+    /** Whether any lower inode has a copy here. */
+    boolean inUse() {
+        return !keys.isEmpty();
+    }
+
     String dir() {
         return dir;
     }

@@ -84,6 +84,27 @@ public final class UnionView {
         return index;
     }
 
+    /**
+     * Whether a node may hold something the lowers do not: it comes from the upper, or from the
+     * hard-link index, or (a directory) the upper is one of its sources.
+     */
+    public boolean touchesUpper(Node n) {
+        return hasUpper && (n.layer == 0 || n.indexed || (n.sourceLayers.length > 0 && n.sourceLayers[0] == 0));
+    }
+
+    /** The real path of a merged directory's source {@code i} (see {@link Node#sourceCount()}). */
+    public String sourceRealPath(Node dir, int i) {
+        return layers[dir.sourceLayers[i]].real(dir.sourcePaths[i]);
+    }
+
+    /**
+     * Whether some lower file with several names has been copied up into the hard-link index:
+     * its other names then show the upper copy although nothing of theirs is in the upper.
+     */
+    public boolean hardLinkIndexInUse() {
+        return index != null && index.inUse();
+    }
+
     // ---- lookup --------------------------------------------------------------------------------
 
     /** The merged root, freshly stat'ed. */

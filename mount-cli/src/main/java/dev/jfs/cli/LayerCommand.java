@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.LongConsumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +47,7 @@ final class LayerCommand implements Callable<Integer> {
         public Integer call() {
             Store store = Store.open();
             Store.Imported r;
-            try (Progress progress = Progress.onTerminal(file.equals("-") ? "standard input" : file,
+            try (Progress progress = Progress.onTerminal("importing " + (file.equals("-") ? "standard input" : file),
                     file.equals("-") ? -1 : sizeOf(Path.of(file)))) {
                 if (file.equals("-")) {
                     r = store.importLayer(System.in, "standard input", parent, progress);
@@ -114,6 +113,7 @@ final class LayerCommand implements Callable<Integer> {
             m.put("size", l.size());
             m.put("created", l.created());
             m.put("dir", store.layerDir(l).toString());
+            if (l.comment() != null) m.put("comment", l.comment());
             m.put("containers", users.containers());
             m.put("children", users.childLayers());
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -150,49 +150,4 @@ final class LayerCommand implements Callable<Integer> {
         }
         return String.format("%.1f %s", v, units[u]);
     }
-
-    /** Progress of a long import on a terminal (stderr, redrawn in place); silent when piped. */
-    static final class Progress implements LongConsumer, AutoCloseable {
-        private static final long INTERVAL_NS = 200_000_000L;
-        private final String what;
-        private final long total;
-        private final long start = System.nanoTime();
-        private long lastDraw = start;
-        private boolean drawn;
-
-        private Progress(String what, long total) {
-            this.what = what;
-            this.total = total;
-        }
-
-        /** A progress line if stderr is a terminal (System.console() != null), else null. */
-        static Progress onTerminal(String what, long total) {
-            return System.console() != null ? new Progress(what, total) : null;
-        }
-
-        @Override
-        public void accept(long done) {
-            long now = System.nanoTime();
-            if (now - lastDraw < INTERVAL_NS || now - start < 1_000_000_000L) return; // quiet for quick imports
-            lastDraw = now;
-            double secs = (now - start) / 1e9;
-            String rate = String.format("%.1f MB/s", done / 1e6 / secs);
-            String line = total > 0
-                    ? String.format("importing %s: %s of %s (%d%%), %s", what, human(done), human(total),
-                            done * 100 / total, rate)
-                    : String.format("importing %s: %s, %s", what, human(done), rate);
-            System.err.print("\r" + line + "\033[K");
-            System.err.flush();
-            drawn = true;
-        }
-
-        @Override
-        public void close() {
-            if (drawn) {
-                System.err.print("\r\033[K");
-                System.err.flush();
-            }
-        }
-    }
-
 }

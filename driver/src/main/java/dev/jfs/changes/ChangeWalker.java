@@ -1,0 +1,136 @@
+package dev.jfs.changes;
+
+import static dev.jfs.changes.Change.Kind.*;
+
+import dev.jfs.posix.DirEntry;
+import dev.jfs.union.Node;
+import dev.jfs.union.RelPath;
+import dev.jfs.union.UnionView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Finds what a container changed: walks its merged view (upper + lowers) beside the view of its
+ * lowers alone, in tree order (a directory, then its entries by {@link PathOrder}), and reports
+ * each path where they differ as a {@link Change}. Both {@code jfs diff} and {@code jfs commit}
+ * are built on this one walk, so they cannot disagree.
+ *
+ * <p>The two views are compared as trees, not by reading the upper's markers: a whiteout over
+ * nothing, a copy-up left equal, a renamed directory's redirect all come out as what they mean.
+ * Only directories that can differ are entered: those with a part in the upper, those whose
+ * lower sources moved (a redirect above them), and everything under an added or replaced
+ * directory. While the hard-link index holds a copy, every directory is entered: the other
+ * names of a copied-up lower file show the new data without anything in the upper.
+ */
+public final class ChangeWalker {
+    private final UnionView merged;
+    private final UnionView lowers;
+    private final boolean enterEveryDir;
+    private final Consumer<Change> out;
+
+    private ChangeWalker(UnionView merged, UnionView lowers, Consumer<Change> out) {
+        this.merged = merged;
+        this.lowers = lowers;
+        this.enterEveryDir = merged.hardLinkIndexInUse();
+        this.out = out;
+    }
+
+    /** Walks the merged view against the lowers' view; {@code out} hears every change in tree order. */
+    public static void walk(StackViews views, Consumer<Change> out) {
+        new ChangeWalker(views.merged(), views.lowers(), out).walkRoot();
+    }
+
+    private void walkRoot() {
+        Node m = merged.root(), l = lowers.root();
+        if (!mergesLower(m, l)) {
+            out.accept(new Change(REPLACED, "", m, l)); // the upper's root is opaque
+            children("", m, l, true);
+        } else {
+            children("", m, l, false);
+        }
+    }
+
+    /**
+     * Visits one path. {@code underReplaced}: an ancestor was replaced, so its lower contents are
+     * hidden; entries are still compared with the lowers' (for diff), but each must be carried
+     * by the layer, and what the lowers lost there is no news.
+     */
+    private void visit(String path, Node m, Node l, boolean underReplaced) {
+        if (m == null) {
+            out.accept(new Change(REMOVED, path, null, l));
+            return;
+        }
+        if (l == null) {
+            out.accept(new Change(ADDED, path, m, null));
+            if (m.isDirectory()) children(path, m, null, true);
+            return;
+        }
+        boolean mDir = m.isDirectory(), lDir = l.isDirectory();
+        if (mDir && lDir && !underReplaced && !mergesLower(m, l)) {
+            out.accept(new Change(REPLACED, path, m, l));
+            children(path, m, l, true);
+            return;
+        }
+        Change.Kind kind = switch (EntryComparison.compare(merged, m, lowers, l)) {
+            case CHANGED -> CHANGED;
+            case TOUCHED -> TOUCHED;
+            case SAME -> underReplaced ? CARRIED : null;
+        };
+        if (kind != null) out.accept(new Change(kind, path, m, l));
+        if (mDir && !lDir) {
+            children(path, m, null, true);
+        } else if (mDir) {
+            if (underReplaced || enterEveryDir || merged.touchesUpper(m) || !sameLowerSources(m, l)) {
+                children(path, m, l, underReplaced);
+            }
+        } else if (lDir && !underReplaced) {
+            for (String name : sortedNames(lowers, l)) {
+                out.accept(new Change(DROPPED, RelPath.join(path, name), null, lowers.child(l, name)));
+            }
+        }
+    }
+
+    /** The entries of merged directory {@code m} and lower directory {@code l} (may be null), merged by name. */
+    private void children(String path, Node m, Node l, boolean underReplaced) {
+        List<String> mNames = sortedNames(merged, m);
+        List<String> lNames = l == null || !l.isDirectory() ? List.of() : sortedNames(lowers, l);
+        int i = 0, j = 0;
+        while (i < mNames.size() || j < lNames.size()) {
+            int c = i == mNames.size() ? 1 : j == lNames.size() ? -1 : PathOrder.NAMES.compare(mNames.get(i), lNames.get(j));
+            String name = c <= 0 ? mNames.get(i++) : lNames.get(j);
+            if (c >= 0) j++;
+            if (c > 0 && underReplaced) continue; // hidden by the replaced ancestor's opaque marker
+            Node mc = c <= 0 ? merged.child(m, name) : null;
+            Node lc = c >= 0 ? lowers.child(l, name) : null;
+            if (mc == null && lc == null) continue;
+            visit(RelPath.join(path, name), mc, lc, underReplaced);
+        }
+    }
+
+    private static List<String> sortedNames(UnionView view, Node dir) {
+        List<DirEntry> entries = view.readdir(dir);
+        List<String> names = new ArrayList<>(entries.size());
+        for (DirEntry e : entries) names.add(e.name());
+        names.sort(PathOrder.NAMES);
+        return names;
+    }
+
+    /** Whether merged directory {@code m} still shows lower directory {@code l}'s contents (not opaque, not renamed over). */
+    private boolean mergesLower(Node m, Node l) {
+        for (int i = 0; i < m.sourceCount(); i++) {
+            if (merged.sourceRealPath(m, i).equals(l.realPath())) return true;
+        }
+        return false;
+    }
+
+    /** Whether the lower parts of {@code m} are exactly {@code l}'s sources (no redirect moved them). */
+    private boolean sameLowerSources(Node m, Node l) {
+        int first = merged.touchesUpper(m) && m.sourceCount() > 0 && m.sourceLayer(0) == 0 ? 1 : 0;
+        if (m.sourceCount() - first != l.sourceCount()) return false;
+        for (int i = 0; i < l.sourceCount(); i++) {
+            if (!merged.sourceRealPath(m, i + first).equals(lowers.sourceRealPath(l, i))) return false;
+        }
+        return true;
+    }
+}
