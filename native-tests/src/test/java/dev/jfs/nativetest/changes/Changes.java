@@ -134,17 +134,26 @@ final class Changes {
         }
     }
 
-    private static final Pattern FIELD = Pattern.compile("^(diffID|blob|layer) (sha256:[0-9a-f]{64})$");
+    private static final Pattern FIELD = Pattern.compile("^(diffID|blob|layer)( +)(sha256:[0-9a-f]{64})$");
 
-    /** commit's stdout as field -> digest ("diffID", "blob", "layer"); anything else is an error. */
-    static Map<String, String> commitOutput(Result r) {
+    /**
+     * commit's stdout as field -> digest ("diffID", "blob", "layer"); anything else is an error.
+     * The contract's spelling is one space ("blob sha256:..."): other spacing is read, and
+     * reported in {@code problems}.
+     */
+    static Map<String, String> commitOutput(Result r, List<String> problems) {
         if (r.exit() != 0) throw new AssertionError("jfs commit failed: " + r);
         Map<String, String> out = new LinkedHashMap<>();
         for (String l : r.out().split("\n")) {
             if (l.isEmpty()) continue;
             Matcher m = FIELD.matcher(l);
             if (!m.matches()) throw new AssertionError("commit printed an unexpected line '" + l + "': " + r);
-            if (out.put(m.group(1), m.group(2)) != null) throw new AssertionError("commit printed " + m.group(1) + " twice: " + r);
+            if (!m.group(2).equals(" ")) {
+                String p = "commit output: '" + m.group(1) + m.group(2) + "sha256:...' is not the contract's '" + m.group(1)
+                        + " sha256:<hex>'";
+                if (!problems.contains(p)) problems.add(p);
+            }
+            if (out.put(m.group(1), m.group(3)) != null) throw new AssertionError("commit printed " + m.group(1) + " twice: " + r);
         }
         return out;
     }

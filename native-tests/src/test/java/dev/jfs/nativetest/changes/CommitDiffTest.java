@@ -36,11 +36,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * applier, gives exactly the merged view; gzip and zstd give the same diffID and the digest of
  * the file written; the diff lists A = merged - lowers exactly, covers every removed path with
  * a D and every changed one with a C, in tree order, the same in text and JSON.
- * -Djfs.changes.seeds=N (default 6) and -Djfs.changes.ops=N (default 80) make it longer.
+ * -Djfs.changes.seeds=N (default 6), -Djfs.changes.ops=N (default 80) make it longer;
+ * -Djfs.changes.firstSeed=S starts elsewhere (to replay one seed: firstSeed=S, seeds=1).
  */
 class CommitDiffTest {
     static final int SEEDS = Integer.getInteger("jfs.changes.seeds", 6);
     static final int OPS = Integer.getInteger("jfs.changes.ops", 80);
+    static final long FIRST_SEED = Long.getLong("jfs.changes.firstSeed", 1);
     static int diffLines, tarEntries, operations;
 
     @TempDir
@@ -50,7 +52,7 @@ class CommitDiffTest {
     List<Path> jLowers = new ArrayList<>(), kLowers = new ArrayList<>();
 
     static Stream<Long> seeds() {
-        return Stream.iterate(1L, s -> s + 1).limit(SEEDS);
+        return Stream.iterate(FIRST_SEED, s -> s + 1).limit(SEEDS);
     }
 
     @AfterAll
@@ -138,10 +140,10 @@ class CommitDiffTest {
         // commit, four times
         Path t1 = out.resolve("layer.tar"), t2 = out.resolve("layer2.tar");
         Path gz = out.resolve("layer.tar.gz"), zst = out.resolve("layer.tar.zst");
-        Map<String, String> o1 = Changes.commitOutput(jfs(commitArgs("-o", t1.toString())));
-        Map<String, String> o2 = Changes.commitOutput(jfs(commitArgs("-o", t2.toString())));
-        Map<String, String> og = Changes.commitOutput(jfs(commitArgs("--compress", "gzip", "-o", gz.toString())));
-        Map<String, String> oz = Changes.commitOutput(jfs(commitArgs("--compress", "zstd", "-o", zst.toString())));
+        Map<String, String> o1 = Changes.commitOutput(jfs(commitArgs("-o", t1.toString())), problems);
+        Map<String, String> o2 = Changes.commitOutput(jfs(commitArgs("-o", t2.toString())), problems);
+        Map<String, String> og = Changes.commitOutput(jfs(commitArgs("--compress", "gzip", "-o", gz.toString())), problems);
+        Map<String, String> oz = Changes.commitOutput(jfs(commitArgs("--compress", "zstd", "-o", zst.toString())), problems);
         byte[] tar = Files.readAllBytes(t1);
         String diffId = "sha256:" + Changes.sha256(t1);
         if (!o1.keySet().equals(Set.of("diffID"))) problems.add("commit -o printed " + o1 + ", want diffID only");

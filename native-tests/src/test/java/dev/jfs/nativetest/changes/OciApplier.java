@@ -186,7 +186,8 @@ final class OciApplier {
                 Posix.link(root + "/" + target, d);
             } else {
                 rmrf(d);
-                if (e.isFile()) {
+                byte type = typeFlag(e);
+                if (type == '0') {
                     Files.copy(tar, Path.of(d));
                 } else if (e.isSymbolicLink()) {
                     Posix.symlink(e.getLinkName(), d);
@@ -196,7 +197,7 @@ final class OciApplier {
                 } else if (e.isFIFO()) {
                     Posix.mknod(d, Stat.S_IFIFO | perms, 0);
                 } else {
-                    throw new AssertionError("tar entry " + e.getName() + ": unexpected type " + (char) typeFlag(e));
+                    throw new AssertionError("tar entry " + e.getName() + ": unexpected type " + (char) type);
                 }
                 setMetadata(d, perms, (int) e.getLongUserId(), (int) e.getLongGroupId(), xattrs, mtime, e.isSymbolicLink());
             }
@@ -211,6 +212,7 @@ final class OciApplier {
         if (e.isCharacterDevice()) return '3';
         if (e.isBlockDevice()) return '4';
         if (e.isFIFO()) return '6';
+        // isFile() answers true for FIFOs and the like too: the other types are asked first.
         return e.isFile() ? (byte) '0' : (byte) '?';
     }
 
