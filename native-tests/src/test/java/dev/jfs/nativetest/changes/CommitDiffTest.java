@@ -264,4 +264,40 @@ class CommitDiffTest {
         problems.addAll(checkAll(merged, lowersView, flatLowers(lowersView, "flat")));
         report(5, problems, log);
     }
+
+    /**
+     * Fixed hard cases: a write to one name of a lower hard link (every name changes, through the
+     * index), a lower directory renamed onto another emptied one (redirect: that one is made
+     * again), directories renamed away and around, an opaque directory renamed, a lower FIFO's
+     * owner, a new hard link to a lower file. Then all of the random test's checks.
+     */
+    @ParameterizedTest
+    @MethodSource("hardCaseSeeds")
+    void hardCases(long seed) throws Exception {
+        lowers(seed);
+        TreeMap<String, String> lowersView = lowersView();
+        List<Operation> ops = new ArrayList<>();
+        ops.add(new Operation("append", "/usr/lib/hard-b", null, 0, Operation.bytes("through one name\n")));
+        for (String p : lowersView.keySet()) {
+            if (TreeOrder.parent(p).equals("/var/log")) ops.add(new Operation("rm-r", p, null, 0, null));
+        }
+        ops.add(new Operation("rename", "/usr/lib/deep", "/var/log", 0, null));
+        ops.add(new Operation("link", "/etc/hosts", "/etc/hosts-link", 0, null));
+        ops.add(new Operation("rename", "/usr/lib", "/usr/lib2", 0, null));
+        ops.add(new Operation("rename", "/usr", "/opt/usr", 0, null));
+        ops.add(new Operation("chown", "/var/fifo", null, 1000, null));
+        ops.add(new Operation("recreate-dir", "/etc", null, 0, null));
+        ops.add(new Operation("rename", "/etc", "/etc2", 0, null));
+        ops.add(new Operation("rename", "/etc2", "/var/etc3", 0, null));
+        ops.add(new Operation("mkdir", "/usr", null, 0700, null));
+        ops.add(new Operation("link", "/opt/usr/lib2/hard-a", "/hard-d", 0, null));
+        List<String> log = new ArrayList<>();
+        Merged merged = change(ops, null, log);
+        for (String l : log) assertTrue(l.endsWith("-> 0"), "every operation succeeds: " + log);
+        report(seed, checkAll(merged, lowersView, flatLowers(lowersView, "flat")), log);
+    }
+
+    static Stream<Long> hardCaseSeeds() {
+        return Stream.of(1L, 2L);
+    }
 }

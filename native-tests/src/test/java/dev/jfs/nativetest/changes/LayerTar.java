@@ -151,7 +151,10 @@ final class LayerTar {
             }
             if (e.type() == '1') {
                 Entry t = seen.get("/" + e.linkName());
-                if (t == null || t.type() != '0') p.add(n + ": hard link to " + e.linkName() + ", not an earlier file of the tar");
+                // a file, or a symlink or FIFO: link(2) makes hard links to those too
+                if (t == null || t.isDir() || t.type() == '1' || t.base().startsWith(OciApplier.WH)) {
+                    p.add(n + ": hard link to " + e.linkName() + ", not an earlier non-directory entry of the tar");
+                }
             }
             if (e.type() == '0' && !base.startsWith(OciApplier.WH) && mergedMtimes != null) {
                 Long want = mergedMtimes.get(e.path());
