@@ -133,7 +133,7 @@ class CommitDiffTest {
     List<String> checkAll(Merged merged, TreeMap<String, String> lowersView, Path flat) throws Exception {
         List<String> problems = new ArrayList<>();
         // diff
-        List<DiffCheck.Line> lines = Changes.diff(problems, source());
+        List<DiffCheck.Line> lines = Changes.diff(problems, false, source());
         diffLines += lines.size();
         problems.addAll(DiffCheck.problems(lines, merged.tree(), lowersView, Changes.madeAgain(upper)));
 
@@ -228,7 +228,7 @@ class CommitDiffTest {
         TreeMap<String, String> lowersView = lowersView();
         assertEquals(lowersView, merged.tree(), "the merged view is the lowers' again:" + Tree.diff(lowersView, merged.tree()));
         List<String> problems = new ArrayList<>();
-        List<DiffCheck.Line> lines = Changes.diff(problems, source());
+        List<DiffCheck.Line> lines = Changes.diff(problems, false, source());
         if (!lines.isEmpty()) problems.add("diff of equal copies and of names made and removed again should be empty, is " + lines);
         problems.addAll(checkAll(merged, lowersView, flatLowers(lowersView, "flat")));
         report(11, problems, log);
@@ -259,7 +259,7 @@ class CommitDiffTest {
         want.add("D /var/fifo");
         want.sort((a, b) -> TreeOrder.compare(a.substring(2), b.substring(2)));
         List<String> problems = new ArrayList<>();
-        List<String> got = Changes.diff(problems, source()).stream().map(DiffCheck.Line::toString).toList();
+        List<String> got = Changes.diff(problems, true, source()).stream().map(DiffCheck.Line::toString).toList();
         assertEquals(String.join("\n", want), String.join("\n", got), "jfs diff");
         problems.addAll(checkAll(merged, lowersView, flatLowers(lowersView, "flat")));
         report(5, problems, log);
