@@ -202,9 +202,9 @@ public final class LayerTar implements Closeable {
                 tar.write(buffer, 0, n);
                 left -= n;
                 dataBytes += n;
+                if (progress != null) progress.accept(dataBytes);
             }
         }
-        if (progress != null) progress.accept(dataBytes);
     }
 
     static long major(long rdev) {

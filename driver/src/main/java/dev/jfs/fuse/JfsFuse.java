@@ -362,14 +362,35 @@ public final class JfsFuse extends FuseStubFS {
         return call("open", path, () -> {
             int fd = fs.open(rel(path), fi.flags.get());
             fi.fh.set(fd);
-            if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY) noteSharedWrite(path, fd);
+            if (Posix.fstat(fd).nlink() > 1) {
+                if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY) {
+                    sharedWrites.put((long) fd, fs.getattr(rel(path)).ino());
+                }
+            } else {
+                keepCache(fi);
+            }
             return 0;
         });
     }
 
-    private void noteSharedWrite(String path, int fd) {
-        if (Posix.fstat(fd).nlink() > 1) sharedWrites.put((long) fd, fs.getattr(rel(path)).ino());
+    /**
+     * Lets the kernel keep the file's page cache across opens (without it, every open drops it
+     * and warm reads cross into this process again). Safe for a file with one name: lowers never
+     * change, and every write to it comes through this mount and the same kernel inode. Not for
+     * hard-linked files: libfuse's high-level API gives each name a kernel inode of its own, so
+     * a write through one name would leave another's cache stale.
+     *
+     * <p>jnr-fuse declares each bitfield of {@code struct fuse_file_info} as a byte of its own,
+     * so its {@code keep_cache} lands inside {@code writepage}. In libfuse 2.9's real layout (LP64)
+     * the bitfield word follows {@code writepage} at offset 20; keep_cache is its bit 1.
+     */
+    private static void keepCache(FuseFileInfo fi) {
+        Pointer mem = jnr.ffi.Struct.getMemory(fi);
+        mem.putByte(FILE_INFO_BITS, (byte) (mem.getByte(FILE_INFO_BITS) | KEEP_CACHE_BIT));
     }
+
+    private static final int FILE_INFO_BITS = 20;
+    private static final int KEEP_CACHE_BIT = 1 << 1;
 
     private void wroteTo(String path, long fd) {
         Long ino = sharedWrites.get(fd);
@@ -380,6 +401,7 @@ public final class JfsFuse extends FuseStubFS {
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
         return call("create", path, () -> {
             fi.fh.set(fs.create(rel(path), (int) mode, fi.flags.get(), caller()));
+            keepCache(fi); // a new file has one name
             return 0;
         });
     }

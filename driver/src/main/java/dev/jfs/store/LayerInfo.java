@@ -16,9 +16,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *                ({@code diff}); {@link Store#layerDir} gives the absolute path
  * @param comment what {@code jfs commit -m} said when it made the layer, or null
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record LayerInfo(String id, String diffId, String chainId, String parent, long size, String created,
-                        String dir, String comment) {
+                        String dir, @JsonInclude(JsonInclude.Include.NON_NULL) String comment) {
     public static final String DIFF_DIR = "diff";
 
 

@@ -50,8 +50,7 @@ final class CommitCommand implements Callable<Integer> {
             if (message != null) throw new UserError("-m: only a commit into the store (jfs commit CONTAINER) keeps a message");
             StackViews views = StackViews.open(stack.resolve(null));
             LayerCommit.Result r = writeFile(views, compression, null);
-            System.out.println("diffID " + r.diffId());
-            if (r.blobDigest() != null) System.out.println("blob   " + r.blobDigest());
+            report(r, null);
             return 0;
         }
         Store store = Store.open();
@@ -68,10 +67,16 @@ final class CommitCommand implements Callable<Integer> {
                     : writeFile(views, compression, storeCopy);
             return written[0].diffId();
         }, message);
-        System.out.println("diffID " + written[0].diffId());
-        if (written[0].blobDigest() != null) System.out.println("blob   " + written[0].blobDigest());
-        System.out.println("layer  " + stored.layer().id());
+        report(written[0], stored.layer().id());
         return 0;
+    }
+
+    /** The digests, on stdout unless the layer itself went there. */
+    private void report(LayerCommit.Result r, String layerId) {
+        java.io.PrintStream out = "-".equals(output) ? System.err : System.out;
+        out.println("diffID " + r.diffId());
+        if (r.blobDigest() != null) out.println("blob   " + r.blobDigest());
+        if (layerId != null) out.println("layer  " + layerId);
     }
 
     /**

@@ -1,0 +1,293 @@
+package dev.jfs.archive;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.github.luben.zstd.ZstdInputStream;
+import dev.jfs.changes.EntryXattrs;
+import dev.jfs.changes.StackViews;
+import dev.jfs.layout.UpperFormat;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import dev.jfs.union.Caller;
+import dev.jfs.union.LayerStack;
+import dev.jfs.union.Node;
+import dev.jfs.union.RelPath;
+import dev.jfs.union.UnionFs;
+import dev.jfs.union.UnionView;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jfs commit}'s layer tar, read back byte by byte: reproducible, the OCI changeset format
+ * SPEC 4 asks for, and a round trip: the committed layer imported on the same lowers shows
+ * exactly the merged view it was made from.
+ */
+class LayerCommitTest {
+    static final byte[] BINARY = {0x01, 0x00, 0x00, 0x02, (byte) 0xff, (byte) 0xc3, 0x28, 0x00, 0x10};
+    static final String LONG_NAME = "x".repeat(60) + "/" + "y".repeat(70);
+
+    @TempDir Path tmp;
+    Path top, bottom, upper, work;
+
+    @BeforeEach
+    void changes() throws Exception {
+        top = Files.createDirectories(tmp.resolve("top"));
+        bottom = Files.createDirectories(tmp.resolve("bottom"));
+        upper = tmp.resolve("upper");
+        work = tmp.resolve("work");
+        write(bottom, "etc/motd", "hello\n");
+        write(bottom, "etc/gone", "bye\n");
+        write(bottom, "opq/old", "old\n");
+        write(top, "usr/bin/tool", "tool\n");
+        Files.createLink(top.resolve("usr/bin/tool2"), top.resolve("usr/bin/tool"));
+        write(top, "usr/share/doc", "doc\n");
+
+        UnionFs fs = UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), UpperFormat.probe(tmp.toString()));
+        append(fs, "etc/motd", "more\n");
+        fs.unlink("etc/gone");
+        fs.unlink("opq/old");
+        fs.rmdir("opq");
+        fs.mkdir("opq", 0750, Caller.ROOT);
+        create(fs, "opq/new", "new\n");
+        fs.rename("usr/share", "usr/share2");
+        append(fs, "usr/bin/tool", "v2\n");               // and tool2 with it (hard-link index)
+        create(fs, "añadido/ünïcode", "u\n");
+        fs.mkdir("x" + "x".repeat(59), 0755, Caller.ROOT);
+        create(fs, LONG_NAME, "long\n");
+        create(fs, "data/bin", "b\n");
+        fs.setxattr("data/bin", "user.bin", BINARY, 0);
+        fs.link("data/bin", "data/bin.link");
+        fs.symlink("../etc/motd", "data/sym", Caller.ROOT);
+        fs.mknod("data/fifo", Stat.S_IFIFO | 0600, 0, Caller.ROOT);
+        fs.chown("data/bin", 1234, 5678);
+    }
+
+    @Test
+    void theSameUpperGivesTheSameBytesAndDigestsMatch() throws Exception {
+        Commit a = commit(Compression.NONE), b = commit(Compression.NONE);
+        assertArrayEquals(a.bytes, b.bytes);
+        assertEquals(sha256(a.bytes), a.result.diffId());
+        assertEquals(a.bytes.length, a.result.size());
+        assertNull(a.result.blobDigest());
+        for (Compression c : List.of(Compression.GZIP, Compression.ZSTD)) {
+            Commit z = commit(c), z2 = commit(c);
+            assertArrayEquals(z.bytes, z2.bytes, c + " is reproducible");
+            assertEquals(a.result.diffId(), z.result.diffId(), c + ": the diffID is the uncompressed tar's");
+            assertEquals(sha256(z.bytes), z.result.blobDigest());
+            InputStream in = c == Compression.GZIP ? new GZIPInputStream(new ByteArrayInputStream(z.bytes))
+                    : new ZstdInputStream(new ByteArrayInputStream(z.bytes));
+            assertArrayEquals(a.bytes, in.readAllBytes(), c + " decompresses to the tar");
+        }
+    }
+
+    @Test
+    void theTarIsAnOciChangesetInPathOrder() throws Exception {
+        List<RawEntry> entries = RawEntry.parse(commit(Compression.NONE).bytes);
+        List<String> names = entries.stream().map(e -> e.name).toList();
+        assertEquals(List.of(
+                "añadido/", "añadido/ünïcode",
+                "data/", "data/bin", "data/bin.link", "data/fifo", "data/sym",
+                "etc/", "etc/.wh.gone", "etc/motd",
+                "opq/", "opq/.wh..wh..opq", "opq/new",
+                "usr/", "usr/bin/", "usr/bin/tool", "usr/bin/tool2", "usr/.wh.share",
+                "usr/share2/", "usr/share2/doc",
+                "x".repeat(60) + "/", LONG_NAME), names);
+        for (RawEntry e : entries) {
+            assertFalse(e.pax.containsKey("atime") || e.pax.containsKey("ctime"), e.name + ": no atime/ctime");
+            assertTrue(e.pax.keySet().stream().noneMatch(k -> k.contains("overlay") || k.contains(".jfs.")), e.name + " " + e.pax.keySet());
+            assertEquals("", e.uname + e.gname, e.name + ": numeric owners only");
+            if (e.name.contains(".wh.")) {
+                assertEquals('0', e.type);
+                assertEquals(0, e.size);
+                assertEquals(0, e.mode);
+            }
+        }
+        RawEntry bin = byName(entries, "data/bin");
+        assertArrayEquals(BINARY, bin.pax.get("SCHILY.xattr.user.bin"), "binary xattr values are kept exactly");
+        assertEquals(1234, bin.uid);
+        assertEquals(5678, bin.gid);
+        RawEntry link = byName(entries, "data/bin.link");
+        assertEquals('1', link.type);
+        assertEquals("data/bin", link.linkName);
+        RawEntry tool2 = byName(entries, "usr/bin/tool2");
+        assertEquals('1', tool2.type, "the other name of a copied-up lower hard link is a link in the layer");
+        assertEquals("usr/bin/tool", tool2.linkName);
+        assertEquals('2', byName(entries, "data/sym").type);
+        assertEquals("../etc/motd", byName(entries, "data/sym").linkName);
+        assertEquals('6', byName(entries, "data/fifo").type);
+        assertEquals(LONG_NAME, new String(byName(entries, LONG_NAME).pax.get("path"), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theLayerImportedOnTheSameLowersShowsTheMergedView() throws Exception {
+        Path layer = Files.createDirectories(tmp.resolve("imported"));
+        SafeExtractor.extract(new ByteArrayInputStream(commit(Compression.NONE).bytes), "layer", layer,
+                ExtractOptions.forCurrentUser());
+        UnionView merged = StackViews.open(new LayerStack(List.of(top, bottom), upper, work)).merged();
+        UnionView rebuilt = UnionView.open(new LayerStack(List.of(layer, top, bottom), null, null));
+        Map<String, String> expected = snapshot(merged), actual = snapshot(rebuilt);
+        assertTrue(expected.size() > 15, "the test tree is not trivial");
+        assertEquals(expected, actual);
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------
+
+    record Commit(byte[] bytes, LayerCommit.Result result) {}
+
+    Commit commit(Compression c) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StackViews views = StackViews.open(new LayerStack(List.of(top, bottom), upper, work));
+        LayerCommit.Result r = LayerCommit.write(views, c, out, null, null, w -> fail("no warning expected: " + w));
+        return new Commit(out.toByteArray(), r);
+    }
+
+    /** Every path of a view: type, mode, owner, size, mtime (files), content or target, xattrs. */
+    static Map<String, String> snapshot(UnionView v) throws Exception {
+        Map<String, String> out = new TreeMap<>();
+        walk(v, v.root(), out);
+        return out;
+    }
+
+    static void walk(UnionView v, Node dir, Map<String, String> out) throws Exception {
+        for (DirEntry e : v.readdir(dir)) {
+            Node n = v.child(dir, e.name());
+            Stat st = n.stat();
+            StringBuilder b = new StringBuilder(Integer.toOctalString(st.mode()) + " " + st.uid() + ":" + st.gid());
+            if (st.isRegular()) b.append(" ").append(st.mtimeSec()).append(" ").append(Files.readString(Path.of(n.realPath())));
+            if (st.isSymlink()) b.append(" -> ").append(v.readlink(n));
+            EntryXattrs.of(v, n).forEach((k, val) -> b.append(" ").append(k).append("=").append(HexFormat.of().formatHex(val)));
+            out.put(RelPath.join(dir.path(), e.name()), b.toString());
+            if (st.isDirectory()) walk(v, n, out);
+        }
+    }
+
+    static RawEntry byName(List<RawEntry> entries, String name) {
+        return entries.stream().filter(e -> e.name.equals(name)).findFirst().orElseThrow(() -> new AssertionError("no " + name));
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    static void write(Path layer, String rel, String content) throws Exception {
+        Files.createDirectories(layer.resolve(rel).getParent());
+        Files.writeString(layer.resolve(rel), content);
+    }
+
+    static void append(UnionFs fs, String path, String text) {
+        int fd = fs.open(path, Posix.O_WRONLY);
+        try {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            Posix.libc().pwrite(fd, b, b.length, Posix.fstat(fd).size());
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    static void create(UnionFs fs, String path, String text) {
+        String parent = RelPath.parent(path);
+        if (!parent.isEmpty()) {
+            try {
+                fs.getattr(parent);
+            } catch (RuntimeException e) {
+                fs.mkdir(parent, 0755, Caller.ROOT);
+            }
+        }
+        int fd = fs.create(path, Stat.S_IFREG | 0644, Posix.O_WRONLY, Caller.ROOT);
+        try {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            Posix.libc().pwrite(fd, b, b.length, 0);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** A tar header as it is on disk, with the PAX records before it applied (a reader of our own: commons-compress decodes PAX values as text). */
+    static final class RawEntry {
+        char type;
+        String name, linkName, uname, gname;
+        long size, uid, gid;
+        int mode;
+        Map<String, byte[]> pax = new LinkedHashMap<>();
+
+        static List<RawEntry> parse(byte[] tar) {
+            List<RawEntry> out = new ArrayList<>();
+            Map<String, byte[]> pending = new LinkedHashMap<>();
+            for (int off = 0; off + 512 <= tar.length; ) {
+                if (isZero(tar, off)) break;
+                RawEntry e = new RawEntry();
+                e.name = text(tar, off, 100);
+                e.mode = (int) octal(tar, off + 100, 8);
+                e.uid = octal(tar, off + 108, 8);
+                e.gid = octal(tar, off + 116, 8);
+                e.size = octal(tar, off + 124, 12);
+                e.type = (char) tar[off + 156];
+                e.linkName = text(tar, off + 157, 100);
+                e.uname = text(tar, off + 265, 32);
+                e.gname = text(tar, off + 297, 32);
+                int data = off + 512;
+                off = data + (int) ((e.size + 511) / 512 * 512);
+                if (e.type == 'x') {
+                    pending = records(tar, data, (int) e.size);
+                    continue;
+                }
+                e.pax = pending;
+                pending = new LinkedHashMap<>();
+                if (e.pax.containsKey("path")) e.name = new String(e.pax.get("path"), StandardCharsets.UTF_8);
+                if (e.pax.containsKey("linkpath")) e.linkName = new String(e.pax.get("linkpath"), StandardCharsets.UTF_8);
+                out.add(e);
+            }
+            return out;
+        }
+
+        static Map<String, byte[]> records(byte[] b, int off, int len) {
+            Map<String, byte[]> out = new LinkedHashMap<>();
+            int end = off + len;
+            while (off < end) {
+                int sp = off;
+                while (b[sp] != ' ') sp++;
+                int recLen = Integer.parseInt(new String(b, off, sp - off, StandardCharsets.US_ASCII));
+                int eq = sp + 1;
+                while (b[eq] != '=') eq++;
+                String key = new String(b, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
+                byte[] value = java.util.Arrays.copyOfRange(b, eq + 1, off + recLen - 1);
+                assertEquals('\n', b[off + recLen - 1], "a PAX record ends with a newline");
+                out.put(key, value);
+                off += recLen;
+            }
+            return out;
+        }
+
+        static boolean isZero(byte[] b, int off) {
+            for (int i = 0; i < 512; i++) if (b[off + i] != 0) return false;
+            return true;
+        }
+
+        static String text(byte[] b, int off, int len) {
+            int n = 0;
+            while (n < len && b[off + n] != 0) n++;
+            return new String(b, off, n, StandardCharsets.UTF_8);
+        }
+
+        static long octal(byte[] b, int off, int len) {
+            String s = text(b, off, len).trim();
+            return s.isEmpty() ? 0 : Long.parseLong(s, 8);
+        }
+    }
+}
