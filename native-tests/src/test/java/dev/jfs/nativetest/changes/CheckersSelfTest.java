@@ -72,6 +72,7 @@ class CheckersSelfTest {
         wrong.put("D existing not made again", lines("D /d", "A /d/new", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.put("order", lines("A /d/new", "C /d", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.put("twice", lines("C /d", "A /d/new", "C /d/x", "D /d/y", "D /d/y", "D /e", "A /e/again", "D /g"));
+        wrong.put("D below D", lines("C /d", "A /d/new", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g", "D /g/h"));
         wrong.put("root", lines("C /", "C /d", "A /d/new", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.forEach((what, l) -> assertFalse(DiffCheck.problems(l, merged, lowers, madeAgain).isEmpty(), what));
     }

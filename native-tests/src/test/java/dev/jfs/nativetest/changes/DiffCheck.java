@@ -107,6 +107,9 @@ final class DiffCheck {
                 }
             }
             if (k.equals("D")) {
+                if (!madeAgain.contains(path) && dLines.stream().anyMatch(a -> TreeOrder.isAncestor(a, path))) {
+                    p.add("wrong: D " + path + ": below another D (topmost only)");
+                }
                 if (!l.containsKey(path)) p.add("wrong: D " + path + ": never in the lowers");
                 else if (m.containsKey(path) && !(isDir(m.get(path)) && isDir(l.get(path)))) {
                     p.add("wrong: D " + path + ": exists, and is not a directory in both: " + l.get(path) + " / " + m.get(path));

@@ -219,15 +219,16 @@ class StoreKillTest {
         ok(StoreProcs.jfs(root, "layer", "rm", id));
 
         boolean present = false;
-        int killed = 0, killedMidway = 0, n = 12;
+        int killed = 0, killedMidway = 0, finishedRuns = 0, n = 12;
         List<String> others = List.of(base.substring(7));
         for (int i = 0; i < n; i++) {
-            // spread over the run: from the JVM's start to past the end, with jitter
-            long delay = Math.max(1, (long) (full * (0.05 + 1.1 * i / n) + rnd.nextDouble() * full / n));
+            // spread over the run, from the JVM's start to well past the end (some finish), with jitter
+            long delay = Math.max(1, (long) (full * (0.05 + 1.8 * i / n) + rnd.nextDouble() * full / n));
             // with the layer present, a removal or a commit that finds it published already
             boolean rm = present && rnd.nextBoolean();
             boolean finished = runAndKillAfter(root, rm ? java("dev.jfs.cli.Jfs", "layer", "rm", id) : commit, delay);
             if (!finished && !rm) killed++;
+            if (finished) finishedRuns++;
             boolean now = layerState(root, hex, refTree, others);
             if (finished) assertEquals(!rm, now, "a finished command did its work (seed " + seed + ")");
             if (!rm && present) assertTrue(now, "a killed commit never removes a published layer (seed " + seed + ")");
@@ -238,7 +239,7 @@ class StoreKillTest {
             present = now;
         }
         System.out.println("killed jfs commit: " + n + " runs, full commit " + full + " ms, " + killed
-                + " commits killed, " + killedMidway + " with work in progress, seed " + seed);
+                + " commits killed, " + finishedRuns + " finished, " + killedMidway + " with work in progress, seed " + seed);
         assertTrue(killed > 0, "some commit was killed (seed " + seed + ")");
         assertTrue(killedMidway > 0, "some kill landed in the middle of a commit (seed " + seed + ")");
         String again = ok(StoreProcs.jfs(root, "commit", "c")).out();
