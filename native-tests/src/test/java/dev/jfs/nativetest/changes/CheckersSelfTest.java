@@ -73,6 +73,7 @@ class CheckersSelfTest {
         wrong.put("order", lines("A /d/new", "C /d", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.put("twice", lines("C /d", "A /d/new", "C /d/x", "D /d/y", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.put("D below D", lines("C /d", "A /d/new", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g", "D /g/h"));
+        wrong.put("parent not listed", lines("A /d/new", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.put("root", lines("C /", "C /d", "A /d/new", "C /d/x", "D /d/y", "D /e", "A /e/again", "D /g"));
         wrong.forEach((what, l) -> assertFalse(DiffCheck.problems(l, merged, lowers, madeAgain).isEmpty(), what));
     }

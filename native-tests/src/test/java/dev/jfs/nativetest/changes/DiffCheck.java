@@ -99,6 +99,8 @@ final class DiffCheck {
         }
         for (Map.Entry<String, String> e : kinds.entrySet()) {
             String path = e.getKey(), k = e.getValue();
+            String parent = TreeOrder.parent(path);
+            if (!parent.equals("/") && !kinds.containsKey(parent)) p.add("missing: a line for " + parent + ", parent of " + e.getValue() + " " + path);
             if (k.equals("C")) {
                 if (!m.containsKey(path) || !l.containsKey(path)) {
                     p.add("wrong: C " + path + ": " + (m.containsKey(path) ? "not in the lowers" : "not in the merged view"));
