@@ -67,10 +67,21 @@ final class Changes {
         }
     }
 
-    /** Tree snapshot without the root, whose metadata no layer carries. */
+    /**
+     * Tree snapshot without the root, whose metadata no layer carries; user xattr values are
+     * added in hex, since Tree shows them as text and binary values would compare loosely.
+     */
     static TreeMap<String, String> snapshot(Path root) throws Exception {
         TreeMap<String, String> t = Tree.snapshot(root);
         t.remove("/");
+        for (Map.Entry<String, String> e : t.entrySet()) {
+            String real = root + e.getKey();
+            if (Posix.lstat(real).isSymlink()) continue;
+            List<String> names = Posix.listxattr(real).stream().filter(n -> n.startsWith("user.")).sorted().toList();
+            StringBuilder hex = new StringBuilder();
+            for (String n : names) hex.append(' ').append(n).append("=0x").append(HexFormat.of().formatHex(Posix.getxattr(real, n)));
+            if (hex.length() > 0) e.setValue(e.getValue() + " |" + hex);
+        }
         return t;
     }
 

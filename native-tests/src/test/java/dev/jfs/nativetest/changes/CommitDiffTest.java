@@ -166,7 +166,7 @@ class CommitDiffTest {
         tarEntries += lt.entries.size();
         problems.addAll(lt.problems(merged.mtimes()));
         try {
-            OciApplier.applyTar(LayerTar.stream(tar), flat);
+            OciApplier.applyTar(LayerTar.stream(tar), flat, lt.entries.stream().map(LayerTar.Entry::xattrs).toList());
             TreeMap<String, String> applied = Changes.snapshot(flat);
             if (!applied.equals(merged.tree())) {
                 problems.add("the lowers plus the tar (OCI rules) are not the merged view (expected = merged, actual = applied):"
@@ -269,7 +269,8 @@ class CommitDiffTest {
      * Fixed hard cases: a write to one name of a lower hard link (every name changes, through the
      * index), a lower directory renamed onto another emptied one (redirect: that one is made
      * again), directories renamed away and around, an opaque directory renamed, a lower FIFO's
-     * owner, a new hard link to a lower file. Then all of the random test's checks.
+     * owner, a new hard link to a lower file, a binary xattr, names that need PAX records. Then
+     * all of the random test's checks.
      */
     @ParameterizedTest
     @MethodSource("hardCaseSeeds")
@@ -291,6 +292,13 @@ class CommitDiffTest {
         ops.add(new Operation("rename", "/etc2", "/var/etc3", 0, null));
         ops.add(new Operation("mkdir", "/usr", null, 0700, null));
         ops.add(new Operation("link", "/opt/usr/lib2/hard-a", "/hard-d", 0, null));
+        // a binary xattr value, names that need PAX (non-ASCII, spaces, longer than 100 bytes)
+        ops.add(new Operation("setxattr", "/hard-d", null, 1, new byte[] {(byte) 0xff, 0, (byte) 0x80, '\n', 'x'}));
+        ops.add(new Operation("create", "/opt/gr\u00fc\u00dfe mit leerzeichen", null, 0640, null));
+        String longDir = "/opt/" + "d".repeat(120);
+        ops.add(new Operation("mkdir", longDir, null, 0755, null));
+        ops.add(new Operation("write", longDir + "/" + "f".repeat(150), null, 0, Operation.bytes("long\n")));
+        ops.add(new Operation("link", longDir + "/" + "f".repeat(150), longDir + "/" + "g".repeat(140), 0, null));
         List<String> log = new ArrayList<>();
         Merged merged = change(ops, null, log);
         for (String l : log) assertTrue(l.endsWith("-> 0"), "every operation succeeds: " + log);

@@ -20,9 +20,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * lists every way it breaks the layer format of SPEC 4.
  */
 final class LayerTar {
-    /** One entry as the test sees it; {@code pax} holds the raw keys of its own PAX header. */
+    /**
+     * One entry as the test sees it; {@code pax} holds the raw records of its own PAX header, and
+     * {@code xattrs} its SCHILY.xattr values as bytes (commons-compress would decode them as UTF-8).
+     */
     record Entry(String name, byte type, long size, int mode, long uid, long gid, String uname, String gname,
-                 long mtime, String linkName, Map<String, String> xattrs, Set<String> pax) {
+                 long mtime, String linkName, Map<String, byte[]> xattrs, Set<String> pax) {
         boolean isDir() {
             return type == '5';
         }
@@ -44,18 +47,19 @@ final class LayerTar {
     final List<Set<String>> globalPax = new ArrayList<>();
 
     LayerTar(byte[] tar) throws IOException {
-        List<Set<String>> paxPerEntry = rawScan(tar);
+        List<Map<String, byte[]>> paxPerEntry = rawScan(tar);
         try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
             int i = 0;
             for (TarArchiveEntry e; (e = in.getNextEntry()) != null; i++) {
-                Map<String, String> x = new LinkedHashMap<>();
-                e.getExtraPaxHeaders().forEach((k, v) -> {
+                Map<String, byte[]> raw = i < paxPerEntry.size() ? paxPerEntry.get(i) : Map.of();
+                Map<String, byte[]> x = new LinkedHashMap<>();
+                raw.forEach((k, v) -> {
                     if (k.startsWith("SCHILY.xattr.")) x.put(k.substring("SCHILY.xattr.".length()), v);
                 });
                 entries.add(new Entry(e.getName(), OciApplier.typeFlag(e), e.getSize(), e.getMode(), e.getLongUserId(),
                         e.getLongGroupId(), e.getUserName(), e.getGroupName(),
                         e.getLastModifiedTime().toInstant().getEpochSecond(), e.getLinkName(), x,
-                        i < paxPerEntry.size() ? paxPerEntry.get(i) : Set.of()));
+                        raw.keySet()));
             }
         }
         if (paxPerEntry.size() != entries.size()) {
@@ -64,10 +68,10 @@ final class LayerTar {
         }
     }
 
-    /** Walks the 512-byte headers: for each real entry, the keys of the PAX header before it. */
-    private List<Set<String>> rawScan(byte[] tar) {
-        List<Set<String>> out = new ArrayList<>();
-        Set<String> pending = new HashSet<>();
+    /** Walks the 512-byte headers: for each real entry, the records of the PAX header before it. */
+    private List<Map<String, byte[]>> rawScan(byte[] tar) {
+        List<Map<String, byte[]>> out = new ArrayList<>();
+        Map<String, byte[]> pending = new LinkedHashMap<>();
         int off = 0;
         while (off + 512 <= tar.length) {
             boolean zero = true;
@@ -78,22 +82,22 @@ final class LayerTar {
             magics.add(new String(tar, off + 257, 8, StandardCharsets.ISO_8859_1));
             int data = off + 512;
             if (type == 'x' || type == 'g') {
-                Set<String> keys = paxKeys(tar, data, (int) size);
-                if (type == 'x') pending.addAll(keys);
-                else globalPax.add(keys);
+                Map<String, byte[]> records = paxRecords(tar, data, (int) size);
+                if (type == 'x') pending.putAll(records);
+                else globalPax.add(records.keySet());
             } else if (type == 'L' || type == 'K') {
-                pending.add("GNU-" + (char) type);
+                pending.put("GNU-" + (char) type, new byte[0]);
             } else {
                 out.add(pending);
-                pending = new HashSet<>();
+                pending = new LinkedHashMap<>();
             }
             off = data + (int) ((size + 511) / 512 * 512);
         }
         return out;
     }
 
-    private static Set<String> paxKeys(byte[] tar, int off, int size) {
-        Set<String> keys = new HashSet<>();
+    private static Map<String, byte[]> paxRecords(byte[] tar, int off, int size) {
+        Map<String, byte[]> records = new LinkedHashMap<>();
         int i = off, end = off + size;
         while (i < end) {
             int sp = i;
@@ -101,10 +105,12 @@ final class LayerTar {
             int len = Integer.parseInt(new String(tar, i, sp - i, StandardCharsets.US_ASCII).trim());
             int eq = sp + 1;
             while (eq < i + len && tar[eq] != '=') eq++;
-            keys.add(new String(tar, sp + 1, eq - sp - 1, StandardCharsets.UTF_8));
+            // "LEN KEY=VALUE\n": the value is the bytes between '=' and the record's final newline
+            records.put(new String(tar, sp + 1, eq - sp - 1, StandardCharsets.UTF_8),
+                    java.util.Arrays.copyOfRange(tar, eq + 1, i + len - 1));
             i += len;
         }
-        return keys;
+        return records;
     }
 
     private static long octal(byte[] b, int off, int len) {

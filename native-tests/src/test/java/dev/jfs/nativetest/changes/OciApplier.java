@@ -140,10 +140,20 @@ final class OciApplier {
 
     /** Applies an uncompressed layer tar on {@code dest}; throws on what no applier could do. */
     static void applyTar(InputStream in, Path dest) throws IOException {
+        applyTar(in, dest, null);
+    }
+
+    /**
+     * As above, the xattrs of entry i taken from {@code rawXattrs.get(i)} (exact bytes, see
+     * {@link LayerTar}) instead of commons-compress's UTF-8 decoding of them, if not null.
+     */
+    static void applyTar(InputStream in, Path dest, List<Map<String, byte[]>> rawXattrs) throws IOException {
         String root = dest.toString();
         Set<String> fromTar = new HashSet<>();
         TarArchiveInputStream tar = new TarArchiveInputStream(in, StandardCharsets.UTF_8.name());
+        int index = -1;
         for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
+            index++;
             String name = e.getName();
             if (name.endsWith("/")) name = name.substring(0, name.length() - 1);
             String parentRel = name.contains("/") ? name.substring(0, name.lastIndexOf('/')) : "";
@@ -164,9 +174,13 @@ final class OciApplier {
                 continue;
             }
             Map<String, byte[]> xattrs = new HashMap<>();
-            for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
-                if (h.getKey().startsWith("SCHILY.xattr.")) {
-                    xattrs.put(h.getKey().substring("SCHILY.xattr.".length()), h.getValue().getBytes(StandardCharsets.UTF_8));
+            if (rawXattrs != null) {
+                xattrs.putAll(rawXattrs.get(index));
+            } else {
+                for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+                    if (h.getKey().startsWith("SCHILY.xattr.")) {
+                        xattrs.put(h.getKey().substring("SCHILY.xattr.".length()), h.getValue().getBytes(StandardCharsets.UTF_8));
+                    }
                 }
             }
             int perms = e.getMode() & 07777;
