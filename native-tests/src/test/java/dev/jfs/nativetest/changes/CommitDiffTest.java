@@ -113,8 +113,11 @@ class CommitDiffTest {
             }
             return new Merged(Changes.snapshot(jmnt), Changes.fileMtimes(jmnt));
         } finally {
-            Mounts.unmountJfs(jmnt);
-            forceUnmount(jmnt);
+            try {
+                Mounts.unmountJfs(jmnt);
+            } finally {
+                forceUnmount(jmnt);
+            }
         }
     }
 

@@ -93,8 +93,7 @@ class StoreCommitTest {
             Changes.randomOps(mnt, new Random(SEED), 60, log);
             merged = Changes.snapshot(mnt);
         } finally {
-            ok(jfs(root, "umount", mnt.toString()), "jfs umount");
-            forceUnmount(mnt);
+            unmount(mnt);
         }
         List<String> problems = new ArrayList<>();
 
@@ -140,12 +139,19 @@ class StoreCommitTest {
             TreeMap<String, String> c2 = Changes.snapshot(mnt);
             if (!c2.equals(merged)) problems.add("c2 on the committed layer != c's merged view:" + Tree.diff(merged, c2));
         } finally {
-            ok(jfs(root, "umount", mnt.toString()), "jfs umount");
-            forceUnmount(mnt);
+            unmount(mnt);
         }
         String d2 = ok(jfs(root, "diff", "c2"), "jfs diff c2").out();
         if (!d2.isEmpty()) problems.add("jfs diff c2 (nothing changed) printed " + d2);
         CommitDiffTest.report(SEED, problems, log);
+    }
+
+    void unmount(Path mnt) {
+        try {
+            ok(jfs(root, "umount", mnt.toString()), "jfs umount");
+        } finally {
+            forceUnmount(mnt);
+        }
     }
 
     static List<String> lines(String out) {
