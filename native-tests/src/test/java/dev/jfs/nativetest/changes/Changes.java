@@ -194,4 +194,50 @@ final class Changes {
         }
         return lt;
     }
+
+    /**
+     * Rewrites an upper from the kernel's markers (what jfs writes as root) to the OCI file
+     * markers and user.overlay xattrs (what it writes otherwise): character device 0/0 ->
+     * empty file {@code .wh.NAME}; {@code trusted.overlay.opaque=y} -> file {@code .wh..wh..opq};
+     * other {@code trusted.overlay.*} -> {@code user.overlay.*}. Returns how many it rewrote.
+     */
+    static int toFileMarkers(Path upper) {
+        return toFileMarkers(upper.toString());
+    }
+
+    private static int toFileMarkers(String dir) {
+        int n = 0;
+        for (String x : Posix.listxattr(dir)) {
+            if (!x.startsWith("trusted.overlay.")) continue;
+            byte[] v = Posix.getxattr(dir, x);
+            Posix.removexattr(dir, x);
+            n++;
+            if (x.equals("trusted.overlay.opaque")) {
+                if (new String(v, StandardCharsets.UTF_8).equals("y")) Posix.close(Posix.open(dir + "/" + OciApplier.OPQ,
+                        Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0644));
+            } else {
+                Posix.setxattr(dir, "user.overlay." + x.substring("trusted.overlay.".length()), v, 0);
+            }
+        }
+        for (DirEntry e : Posix.readDir(dir)) {
+            String p = dir + "/" + e.name();
+            Stat st = Posix.lstat(p);
+            if (st.isWhiteoutDevice()) {
+                Posix.unlink(p);
+                Posix.close(Posix.open(dir + "/" + OciApplier.WH + e.name(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0644));
+                n++;
+            } else if (st.isDirectory()) {
+                n += toFileMarkers(p);
+            } else if (!st.isSymlink()) {
+                for (String x : Posix.listxattr(p)) {
+                    if (!x.startsWith("trusted.overlay.")) continue;
+                    byte[] v = Posix.getxattr(p, x);
+                    Posix.removexattr(p, x);
+                    Posix.setxattr(p, "user.overlay." + x.substring("trusted.overlay.".length()), v, 0);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
 }
