@@ -24,6 +24,12 @@ import java.util.function.Consumer;
  * names of a copied-up lower file show the new data without anything in the upper.
  */
 public final class ChangeWalker {
+    /**
+     * libfuse renames a file deleted while still open to {@code .fuse_hiddenNNN} until its last
+     * close: a deleted file, not a change.
+     */
+    private static final String LIBFUSE_HIDDEN = ".fuse_hidden";
+
     private final UnionView merged;
     private final UnionView lowers;
     private final boolean enterEveryDir;
@@ -101,6 +107,7 @@ public final class ChangeWalker {
             String name = c <= 0 ? mNames.get(i++) : lNames.get(j);
             if (c >= 0) j++;
             if (c > 0 && underReplaced) continue; // hidden by the replaced ancestor's opaque marker
+            if (c < 0 && name.startsWith(LIBFUSE_HIDDEN)) continue;
             Node mc = c <= 0 ? merged.child(m, name) : null;
             Node lc = c >= 0 ? lowers.child(l, name) : null;
             if (mc == null && lc == null) continue;

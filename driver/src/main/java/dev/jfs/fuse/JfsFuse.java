@@ -63,7 +63,23 @@ public final class JfsFuse extends FuseStubFS {
         heap.get(0, bytes, 0, size);
         Pointer direct = Memory.allocateDirect(Runtime.getSystemRuntime(), size);
         direct.put(0, bytes, 0, size);
+        // flag_nullpath_ok (bit 0 of the bitfield word jnr-fuse spells as byte paddings): when
+        // libfuse has no name left for an open file (hard_remove, or a .fuse_hidden file whose
+        // directory went away), read, write, fsync, ftruncate and fgetattr reach us with a null
+        // path and are served from the descriptor, instead of libfuse answering ENOENT.
+        long flags = nullpathFlagOffset();
+        direct.putByte(flags, (byte) (direct.getByte(flags) | 1));
         return direct;
+    }
+
+    /** Where flag_nullpath_ok is: jnr-ffi makes Member.offset() unreachable to javac, so by reflection. */
+    private long nullpathFlagOffset() {
+        try {
+            java.lang.reflect.Method offset = Class.forName("jnr.ffi.Struct$AbstractMember").getMethod("offset");
+            return (long) offset.invoke(fuseOperations.flag_nullpath_ok);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("jnr-fuse's struct fuse_operations has no flag_nullpath_ok", e);
+        }
     }
 
     long operationsSize() {
@@ -98,6 +114,8 @@ public final class JfsFuse extends FuseStubFS {
     }
 
     private static String rel(String fusePath) {
+        // null: a file unlinked while open (flag_nullpath_ok); only descriptor calls can serve it.
+        if (fusePath == null) throw new FsException(Errno.ENOENT, "an unlinked open file");
         return RelPath.fromFuse(fusePath);
     }
 
@@ -121,7 +139,7 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         return call("fgetattr", path, () -> {
-            // With hard_remove an unlinked open file has no path: only its descriptor.
+            // A file libfuse has no name for (flag_nullpath_ok): only its descriptor.
             fill(stat, path != null ? fs.getattr(rel(path)) : Posix.fstat((int) fi.fh.get()));
             return 0;
         });

@@ -92,7 +92,11 @@ public final class MountOptions {
         o.add("subtype=" + FuseMount.SUBTYPE);
         o.add("use_ino");
         o.add("readdir_ino");
-        o.add("hard_remove");
+        // No hard_remove: a file deleted while open is renamed by libfuse to .fuse_hiddenNNN in its
+        // directory until its last close, so fstat on its descriptor still works (the kernel's
+        // GETATTR for fstat carries no file handle; with hard_remove libfuse had no name left to
+        // ask us about and answered ENOENT, which broke apt-get update). The name shows in
+        // readdir meanwhile, as on sshfs.
         o.add("default_permissions");
         o.add("big_writes");
         o.add("max_write=131072");
