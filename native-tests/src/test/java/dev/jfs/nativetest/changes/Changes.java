@@ -207,6 +207,7 @@ final class Changes {
 
     private static int toFileMarkers(String dir) {
         int n = 0;
+        Stat dirStat = Posix.lstat(dir); // its times are put back at the end: a layer carries them
         for (String x : Posix.listxattr(dir)) {
             if (!x.startsWith("trusted.overlay.")) continue;
             byte[] v = Posix.getxattr(dir, x);
@@ -224,7 +225,11 @@ final class Changes {
             Stat st = Posix.lstat(p);
             if (st.isWhiteoutDevice()) {
                 Posix.unlink(p);
-                Posix.close(Posix.open(dir + "/" + OciApplier.WH + e.name(), Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0644));
+                String wh = dir + "/" + OciApplier.WH + e.name();
+                Posix.close(Posix.open(wh, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0));
+                Posix.lchown(wh, st.uid(), st.gid());
+                Posix.chmod(wh, st.permissions());
+                Posix.utimens(wh, st.atimeSec(), st.atimeNsec(), st.mtimeSec(), st.mtimeNsec());
                 n++;
             } else if (st.isDirectory()) {
                 n += toFileMarkers(p);
@@ -238,6 +243,11 @@ final class Changes {
                 }
             }
         }
+        String opq = dir + "/" + OciApplier.OPQ;
+        if (Posix.lstatOrNull(opq) != null) {
+            Posix.utimens(opq, dirStat.atimeSec(), dirStat.atimeNsec(), dirStat.mtimeSec(), dirStat.mtimeNsec());
+        }
+        Posix.utimens(dir, dirStat.atimeSec(), dirStat.atimeNsec(), dirStat.mtimeSec(), dirStat.mtimeNsec());
         return n;
     }
 }

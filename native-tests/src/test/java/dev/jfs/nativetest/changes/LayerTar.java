@@ -200,6 +200,29 @@ final class LayerTar {
         return Integer.compare(x.length, y.length);
     }
 
+    /** The first entries that differ between two layer tars, field by field, for a readable failure. */
+    static String firstDifferences(LayerTar a, LayerTar b) {
+        StringBuilder out = new StringBuilder();
+        int shown = 0;
+        for (int i = 0; i < Math.max(a.entries.size(), b.entries.size()) && shown < 5; i++) {
+            String x = i < a.entries.size() ? describe(a.entries.get(i)) : "(none)";
+            String y = i < b.entries.size() ? describe(b.entries.get(i)) : "(none)";
+            if (x.equals(y)) continue;
+            out.append("\n    ").append(x).append("\n vs ").append(y);
+            shown++;
+        }
+        return shown == 0 ? " (every entry's header fields are equal: the difference is in data or padding)" : out.toString();
+    }
+
+    static String describe(Entry e) {
+        StringBuilder x = new StringBuilder();
+        new java.util.TreeMap<>(e.xattrs()).forEach((k, v) -> x.append(' ').append(k).append("=0x")
+                .append(java.util.HexFormat.of().formatHex(v)));
+        return e.name() + " type=" + (char) e.type() + " size=" + e.size() + " mode=" + Integer.toOctalString(e.mode())
+                + " " + e.uid() + ":" + e.gid() + " mtime=" + e.mtime() + " link=" + e.linkName() + " pax="
+                + new java.util.TreeSet<>(e.pax()) + x;
+    }
+
     List<String> names() {
         return entries.stream().map(Entry::name).toList();
     }
