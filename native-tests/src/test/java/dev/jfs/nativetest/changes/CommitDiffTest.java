@@ -35,7 +35,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * well-formed (SPEC 4) and, applied to the flattened lowers with the OCI rules by the test's own
  * applier, gives exactly the merged view; gzip and zstd give the same diffID and the digest of
  * the file written; the diff lists A = merged - lowers exactly, covers every removed path with
- * a D and every changed one with a C, in tree order, the same in text and JSON.
+ * a D and every changed one with a C, in tree order, the same in text and JSON; and the same
+ * upper rewritten to the OCI file markers gives the same lines and the same tar bytes. Fixed
+ * cases besides: equal copy-ups are no change, the contract's own examples with exact lines,
+ * hard cases (index, redirects, PAX names, binary xattrs), commit's exact output lines.
  * -Djfs.changes.seeds=N (default 6), -Djfs.changes.ops=N (default 80) make it longer;
  * -Djfs.changes.firstSeed=S starts elsewhere (to replay one seed: firstSeed=S, seeds=1).
  */
