@@ -53,8 +53,9 @@ public final class LayerTar implements Closeable {
         this.progress = progress;
     }
 
+    /** A directory; {@code ""} is the layer's root, written as {@code ./}. */
     public void directory(String path, Stat st, Map<String, byte[]> xattrs) throws IOException {
-        put(entry(path + "/", TarConstants.LF_DIR, st), null, xattrs);
+        put(entry(path.isEmpty() ? "./" : path + "/", TarConstants.LF_DIR, st), null, xattrs);
         tar.closeArchiveEntry();
     }
 

@@ -104,7 +104,7 @@ public final class SafeExtractor {
         ExtractDigestStream tar = new ExtractDigestStream(opened.stream());
         SafeExtractor x = new SafeExtractor(target, source, options);
         long entries = x.run(tar);
-        return new ExtractResult(tar.digest(), tar.count(), entries, opened.format());
+        return new ExtractResult(tar.digest(), tar.count(), entries, opened.format(), x.dirMeta.containsKey(""));
     }
 
     private long run(ExtractDigestStream tarBytes) throws IOException {

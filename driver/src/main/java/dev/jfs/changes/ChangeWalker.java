@@ -53,6 +53,10 @@ public final class ChangeWalker {
             out.accept(new Change(REPLACED, "", m, l)); // the upper's root is opaque
             children("", m, l, true);
         } else {
+            // The root is never listed by diff, but a layer carries a change to it (./).
+            if (EntryComparison.compare(merged, m, lowers, l) == EntryComparison.Result.CHANGED) {
+                out.accept(new Change(CHANGED, "", m, l));
+            }
             children("", m, l, false);
         }
     }

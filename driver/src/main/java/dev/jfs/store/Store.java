@@ -176,6 +176,7 @@ public final class Store {
             Path diff = staging.dir().resolve(LayerInfo.DIFF_DIR);
             Posix.mkdir(diff.toString(), 0755);
             ExtractResult r = SafeExtractor.extract(in, source, diff, extractOptions);
+            if (!r.hasRootEntry() && parent != null) inheritRoot(layerDir(parent), diff);
             if (expectDiffId != null && !r.diffId().equals(expectDiffId)) {
                 throw new UserError(source + ": its digest is " + r.diffId() + ", not " + expectDiffId);
             }
@@ -589,6 +590,20 @@ public final class Store {
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    /**
+     * A layer tar without a {@code ./} entry leaves its root as the layers below had it (applied
+     * in place, as Docker does, nothing would touch it). Stored as a directory of its own, the
+     * layer's root would show its own mode at the top of the stack instead: so it takes its
+     * parent's mode, owner and times.
+     */
+    private static void inheritRoot(Path parentDir, Path layerDir) {
+        Stat p = Posix.lstat(parentDir.toString());
+        String d = layerDir.toString();
+        Posix.chmod(d, p.permissions());
+        if (Posix.geteuid() == 0) Posix.lchown(d, p.uid(), p.gid());
+        Posix.utimens(d, p.atimeSec(), p.atimeNsec(), p.mtimeSec(), p.mtimeNsec());
+    }
 
     /**
      * Unpublishes {@code dir} with one rename into a scratch dir of tmp/ (store lock held).

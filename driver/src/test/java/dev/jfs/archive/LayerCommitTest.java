@@ -1,5 +1,6 @@
 package dev.jfs.archive;
 
+import static dev.jfs.union.Layers.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.github.luben.zstd.ZstdInputStream;
@@ -51,12 +52,12 @@ class LayerCommitTest {
         bottom = Files.createDirectories(tmp.resolve("bottom"));
         upper = tmp.resolve("upper");
         work = tmp.resolve("work");
-        write(bottom, "etc/motd", "hello\n");
-        write(bottom, "etc/gone", "bye\n");
-        write(bottom, "opq/old", "old\n");
-        write(top, "usr/bin/tool", "tool\n");
+        file(bottom, "etc/motd", "hello\n");
+        file(bottom, "etc/gone", "bye\n");
+        file(bottom, "opq/old", "old\n");
+        file(top, "usr/bin/tool", "tool\n");
         Files.createLink(top.resolve("usr/bin/tool2"), top.resolve("usr/bin/tool"));
-        write(top, "usr/share/doc", "doc\n");
+        file(top, "usr/share/doc", "doc\n");
 
         UnionFs fs = UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), UpperFormat.probe(tmp.toString()));
         append(fs, "etc/motd", "more\n");
@@ -146,6 +147,17 @@ class LayerCommitTest {
         assertEquals(expected, actual);
     }
 
+    @Test
+    void aChangeToTheRootIsCarriedAsDotSlash() throws Exception {
+        assertFalse(RawEntry.parse(commit(Compression.NONE).bytes).get(0).name.equals("./"), "no root entry unless it changed");
+        UnionFs fs = UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), UpperFormat.probe(tmp.toString()));
+        fs.chmod("", 0711);
+        RawEntry root = RawEntry.parse(commit(Compression.NONE).bytes).get(0);
+        assertEquals("./", root.name);
+        assertEquals(0711, root.mode);
+        theLayerImportedOnTheSameLowersShowsTheMergedView();
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     record Commit(byte[] bytes, LayerCommit.Result result) {}
@@ -160,6 +172,8 @@ class LayerCommitTest {
     /** Every path of a view: type, mode, owner, size, mtime (files), content or target, xattrs. */
     static Map<String, String> snapshot(UnionView v) throws Exception {
         Map<String, String> out = new TreeMap<>();
+        Stat root = v.root().stat();
+        out.put("/", Integer.toOctalString(root.mode()) + " " + root.uid() + ":" + root.gid());
         walk(v, v.root(), out);
         return out;
     }
@@ -183,39 +197,6 @@ class LayerCommitTest {
 
     static String sha256(byte[] b) throws Exception {
         return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    static void write(Path layer, String rel, String content) throws Exception {
-        Files.createDirectories(layer.resolve(rel).getParent());
-        Files.writeString(layer.resolve(rel), content);
-    }
-
-    static void append(UnionFs fs, String path, String text) {
-        int fd = fs.open(path, Posix.O_WRONLY);
-        try {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            Posix.libc().pwrite(fd, b, b.length, Posix.fstat(fd).size());
-        } finally {
-            Posix.close(fd);
-        }
-    }
-
-    static void create(UnionFs fs, String path, String text) {
-        String parent = RelPath.parent(path);
-        if (!parent.isEmpty()) {
-            try {
-                fs.getattr(parent);
-            } catch (RuntimeException e) {
-                fs.mkdir(parent, 0755, Caller.ROOT);
-            }
-        }
-        int fd = fs.create(path, Stat.S_IFREG | 0644, Posix.O_WRONLY, Caller.ROOT);
-        try {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            Posix.libc().pwrite(fd, b, b.length, 0);
-        } finally {
-            Posix.close(fd);
-        }
     }
 
     /** A tar header as it is on disk, with the PAX records before it applied (a reader of our own: commons-compress decodes PAX values as text). */

@@ -1,5 +1,6 @@
 package dev.jfs.changes;
 
+import static dev.jfs.union.Layers.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jfs.layout.UpperFormat;
@@ -32,21 +33,16 @@ class ChangeWalkerTest {
         bottom = Files.createDirectories(tmp.resolve("bottom"));
         upper = tmp.resolve("upper");
         work = tmp.resolve("work");
-        write(bottom, "etc/hosts", "localhost\n");
-        write(bottom, "etc/motd", "hello\n");
-        write(bottom, "etc/same", "same\n");
-        write(bottom, "srv/a/one", "1\n");
-        write(bottom, "srv/a/two", "2\n");
-        write(bottom, "opt/tool/bin", "bin\n");
-        write(bottom, "var/cache/x", "x\n");
-        write(top, "usr/lib/libc", "libc\n");
-        write(top, "usr/lib/sub/deep", "deep\n");
+        file(bottom, "etc/hosts", "localhost\n");
+        file(bottom, "etc/motd", "hello\n");
+        file(bottom, "etc/same", "same\n");
+        file(bottom, "srv/a/one", "1\n");
+        file(bottom, "srv/a/two", "2\n");
+        file(bottom, "opt/tool/bin", "bin\n");
+        file(bottom, "var/cache/x", "x\n");
+        file(top, "usr/lib/libc", "libc\n");
+        file(top, "usr/lib/sub/deep", "deep\n");
         Files.createLink(top.resolve("usr/lib/libc.link"), top.resolve("usr/lib/libc"));
-    }
-
-    static void write(Path layer, String rel, String content) throws Exception {
-        Files.createDirectories(layer.resolve(rel).getParent());
-        Files.writeString(layer.resolve(rel), content);
     }
 
     UnionFs mount(UpperFormat format) {
@@ -58,26 +54,6 @@ class ChangeWalkerTest {
         ChangeWalker.walk(StackViews.open(new LayerStack(List.of(top, bottom), upper, work)),
                 new DiffReport(l -> lines.add(l.toString())));
         return lines;
-    }
-
-    static void append(UnionFs fs, String path, String text) {
-        int fd = fs.open(path, Posix.O_WRONLY);
-        try {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            Posix.libc().pwrite(fd, b, b.length, Posix.fstat(fd).size());
-        } finally {
-            Posix.close(fd);
-        }
-    }
-
-    static void create(UnionFs fs, String path, String text) {
-        int fd = fs.create(path, Stat.S_IFREG | 0644, Posix.O_WRONLY, Caller.ROOT);
-        try {
-            byte[] b = text.getBytes(StandardCharsets.UTF_8);
-            Posix.libc().pwrite(fd, b, b.length, 0);
-        } finally {
-            Posix.close(fd);
-        }
     }
 
     @ParameterizedTest

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jfs.UserError;
+import dev.jfs.posix.Posix;
 import dev.jfs.archive.ExtractOptions;
 import dev.jfs.union.LayerStack;
 import java.io.ByteArrayInputStream;
@@ -340,6 +341,17 @@ class StoreTest {
         }
         assertEquals(1, names(root.resolve("layers")).size());
         assertEquals(List.of(), names(root.resolve("tmp")));
+    }
+
+    @Test
+    void aLayerWithoutARootEntryKeepsItsParentsRoot() throws IOException {
+        LayerInfo base = imp(new TestTars().dir("./", 0700).file("a", "1").bytes(), null).layer();
+        LayerInfo child = imp(tar("b", "2"), base.id()).layer();
+        LayerInfo ownRoot = imp(new TestTars().dir("./", 0751).file("c", "3").bytes(), base.id()).layer();
+        assertEquals(0700, Posix.lstat(store.layerDir(base).toString()).permissions());
+        assertEquals(0700, Posix.lstat(store.layerDir(child).toString()).permissions(),
+                "no ./ entry: the root stays as the layers below have it");
+        assertEquals(0751, Posix.lstat(store.layerDir(ownRoot).toString()).permissions());
     }
 
     @Test

@@ -7,41 +7,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Builds layer directories on disk for tests, in either marker format. */
-final class Layers {
+/** Builds layer directories on disk for tests, in either marker format, and changes them through a union. */
+public final class Layers {
     private Layers() {}
 
-    static Path file(Path layer, String rel, String content) throws IOException {
+    public static Path file(Path layer, String rel, String content) throws IOException {
         Path p = layer.resolve(rel);
         Files.createDirectories(p.getParent());
         Files.writeString(p, content);
         return p;
     }
 
-    static Path dir(Path layer, String rel) throws IOException {
+    public static Path dir(Path layer, String rel) throws IOException {
         return Files.createDirectories(layer.resolve(rel));
     }
 
-    static void whiteoutDevice(Path layer, String rel) throws IOException {
+    public static void whiteoutDevice(Path layer, String rel) throws IOException {
         Files.createDirectories(layer.resolve(rel).getParent());
         Posix.mknod(layer.resolve(rel).toString(), Stat.S_IFCHR, 0);
     }
 
-    static void whiteoutFile(Path layer, String rel) throws IOException {
+    public static void whiteoutFile(Path layer, String rel) throws IOException {
         Path p = layer.resolve(rel);
         Files.createDirectories(p.getParent());
         Files.createFile(p.resolveSibling(".wh." + p.getFileName()));
     }
 
-    static void opaqueXattr(Path layer, String rel) throws IOException {
+    public static void opaqueXattr(Path layer, String rel) throws IOException {
         Posix.setxattr(dir(layer, rel).toString(), "trusted.overlay.opaque", new byte[] {'y'}, 0);
     }
 
-    static void opaqueFile(Path layer, String rel) throws IOException {
+    public static void opaqueFile(Path layer, String rel) throws IOException {
         Files.createFile(dir(layer, rel).resolve(".wh..wh..opq"));
     }
 
-    static String read(UnionFs fs, String path) {
+    public static String read(UnionFs fs, String path) {
         int fd = fs.open(path, Posix.O_RDONLY);
         try {
             byte[] buf = new byte[1 << 16];
@@ -52,12 +52,25 @@ final class Layers {
         }
     }
 
-    static void append(UnionFs fs, String path, String text) {
+    public static void append(UnionFs fs, String path, String text) {
         int fd = fs.open(path, Posix.O_WRONLY);
         try {
             byte[] b = text.getBytes(StandardCharsets.UTF_8);
             long size = Posix.fstat(fd).size();
             Posix.libc().pwrite(fd, b, b.length, size);
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** Creates a file through the union (root's), making its parent directory if missing. */
+    public static void create(UnionFs fs, String path, String text) {
+        String parent = RelPath.parent(path);
+        if (!parent.isEmpty() && fs.view().lookup(parent) == null) fs.mkdir(parent, 0755, Caller.ROOT);
+        int fd = fs.create(path, Stat.S_IFREG | 0644, Posix.O_WRONLY, Caller.ROOT);
+        try {
+            byte[] b = text.getBytes(StandardCharsets.UTF_8);
+            Posix.libc().pwrite(fd, b, b.length, 0);
         } finally {
             Posix.close(fd);
         }
