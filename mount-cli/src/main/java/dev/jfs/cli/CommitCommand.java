@@ -75,8 +75,8 @@ final class CommitCommand implements Callable<Integer> {
     private void report(LayerCommit.Result r, String layerId) {
         java.io.PrintStream out = "-".equals(output) ? System.err : System.out;
         out.println("diffID " + r.diffId());
-        if (r.blobDigest() != null) out.println("blob   " + r.blobDigest());
-        if (layerId != null) out.println("layer  " + layerId);
+        if (r.blobDigest() != null) out.println("blob " + r.blobDigest());
+        if (layerId != null) out.println("layer " + layerId);
     }
 
     /**

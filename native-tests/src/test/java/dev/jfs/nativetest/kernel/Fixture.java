@@ -13,7 +13,7 @@ import java.util.Random;
  * and the kernel does not). Files of many sizes, nested directories, symlinks, FIFOs, xattrs,
  * several owners and modes, hard links, whiteouts and an opaque directory.
  */
-final class Fixture {
+public final class Fixture {
     private static final int[] SIZES = {0, 1, 100, 4095, 4096, 65535, 65536, 65537, 131072, 131073, 300_000, 3 << 20};
     private static final int[] OWNERS = {0, 1000, 1234};
     private static final int[] MODES = {0644, 0600, 0755, 0444, 0640};
@@ -21,7 +21,7 @@ final class Fixture {
     private Fixture() {}
 
     /** Builds layer {@code index} (0 = bottom) into {@code dir}; {@code fileMarkers} picks the OCI spelling. */
-    static void layer(long seed, int index, Path dir, boolean fileMarkers) throws Exception {
+    public static void layer(long seed, int index, Path dir, boolean fileMarkers) throws Exception {
         Random rnd = new Random(seed * 31 + index);
         Files.createDirectories(dir);
         String tag = "L" + index;

@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Mounting the same stack with the kernel's overlayfs and with jfsmount. */
-final class Mounts {
+public final class Mounts {
     private Mounts() {}
 
-    static String lowerSpec(List<Path> lowers) {
+    public static String lowerSpec(List<Path> lowers) {
         return lowers.stream().map(Path::toString).collect(Collectors.joining(":"));
     }
 
-    static void mountKernel(List<Path> lowers, Path upper, Path work, Path mnt) {
+    public static void mountKernel(List<Path> lowers, Path upper, Path work, Path mnt) {
         sh("mkdir -p '" + upper + "' '" + work + "' && mount -t overlay overlay -o 'lowerdir=" + lowerSpec(lowers)
                 + ",upperdir=" + upper + ",workdir=" + work + ",redirect_dir=on,index=on' '" + mnt + "'");
     }
@@ -23,7 +23,7 @@ final class Mounts {
     /** The filesystem under test: jfs, or -Djfs.diff.sut=fuse-overlayfs to see the test catch a peer's bugs. */
     static final boolean PEER = "fuse-overlayfs".equals(System.getProperty("jfs.diff.sut"));
 
-    static void mountJfs(List<Path> lowers, Path upper, Path work, Path mnt) {
+    public static void mountJfs(List<Path> lowers, Path upper, Path work, Path mnt) {
         if (PEER) {
             sh("mkdir -p '" + upper + "' '" + work + "' && fuse-overlayfs -o 'lowerdir=" + lowerSpec(lowers)
                     + ",upperdir=" + upper + ",workdir=" + work + "' '" + mnt + "'");
@@ -33,11 +33,11 @@ final class Mounts {
         if (r.exit() != 0) throw new AssertionError("jfsmount failed: " + r);
     }
 
-    static void unmountKernel(Path mnt) {
+    public static void unmountKernel(Path mnt) {
         sh("umount '" + mnt + "'");
     }
 
-    static void unmountJfs(Path mnt) {
+    public static void unmountJfs(Path mnt) {
         if (PEER) {
             sh("fusermount3 -u '" + mnt + "'");
             return;

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
  * One operation a process can make, applied to a mount root through raw libc calls, so that
  * the result compared is the exact errno (0 for success).
  */
-record Operation(String kind, String path, String other, long number, byte[] data) {
+public record Operation(String kind, String path, String other, long number, byte[] data) {
 
     @Override
     public String toString() {
@@ -18,7 +18,7 @@ record Operation(String kind, String path, String other, long number, byte[] dat
                 + (data != null ? " (" + data.length + " bytes)" : "");
     }
 
-    int applyTo(String root) {
+    public int applyTo(String root) {
         try {
             run(root, root + path, other == null ? null : root + other);
             return 0;
@@ -79,7 +79,7 @@ record Operation(String kind, String path, String other, long number, byte[] dat
         }
     }
 
-    static byte[] bytes(String s) {
+    public static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,14 +6,14 @@ import java.util.Random;
 import java.util.Set;
 
 /** Draws the next operation: mostly on paths that exist (lower, merged, copied up), some new. */
-final class Operations {
+public final class Operations {
     private static final String[] KINDS = {"write", "append", "pwrite", "truncate", "open-trunc", "create", "unlink",
             "rm-r", "mkdir", "rmdir", "recreate-dir", "rename", "rename", "rename-dir", "chmod", "chown", "symlink",
             "link", "link", "setxattr", "removexattr", "mkfifo", "utimes", "append"};
 
     private Operations() {}
 
-    static Operation next(Random rnd, Set<String> paths) {
+    public static Operation next(Random rnd, Set<String> paths) {
         List<String> all = new ArrayList<>(paths);
         all.remove("/");
         List<String> dirs = new ArrayList<>();

@@ -16,10 +16,10 @@ import java.util.TreeMap;
  * of files, link targets, user xattrs. Not times, inode numbers, link counts or directory sizes,
  * which legitimately differ between two filesystems.
  */
-final class Tree {
+public final class Tree {
     private Tree() {}
 
-    static TreeMap<String, String> snapshot(Path root) throws Exception {
+    public static TreeMap<String, String> snapshot(Path root) throws Exception {
         TreeMap<String, String> out = new TreeMap<>();
         walk(root.toString(), "", out);
         return out;
@@ -50,7 +50,7 @@ final class Tree {
     }
 
     /** The first differences between two snapshots, for a readable failure. */
-    static String diff(Map<String, String> expected, Map<String, String> actual) {
+    public static String diff(Map<String, String> expected, Map<String, String> actual) {
         StringBuilder b = new StringBuilder();
         int shown = 0;
         TreeMap<String, String> all = new TreeMap<>(expected);

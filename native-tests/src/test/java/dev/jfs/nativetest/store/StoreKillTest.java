@@ -31,10 +31,14 @@ class StoreKillTest {
 
     /** Runs the command, kills it with SIGKILL after a random delay; true if it finished first. */
     boolean runAndMaybeKill(Path root, List<String> cmd, long maxDelayMs) throws Exception {
+        return runAndKillAfter(root, cmd, 1 + (long) (rnd.nextDouble() * maxDelayMs));
+    }
+
+    /** Runs the command, kills it with SIGKILL after {@code delay} ms; true if it finished first. */
+    boolean runAndKillAfter(Path root, List<String> cmd, long delay) throws Exception {
         Path err = tmp.resolve("stderr.txt");
         Process p = StoreProcs.builder(root, cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(err.toFile()).start();
-        long delay = 1 + (long) (rnd.nextDouble() * maxDelayMs);
         if (p.waitFor(delay, TimeUnit.MILLISECONDS)) {
             int exit = p.exitValue();
             assertEquals(0, exit, () -> "an unkilled run succeeds: " + cmd.subList(cmd.size() - 3, cmd.size())
@@ -174,6 +178,73 @@ class StoreKillTest {
             present = now;
         }
         assertTrue(killedMidway > 0, "some kill landed in the middle of an operation (seed " + seed + ")");
+        assertEquals(List.of("c"), names(root.resolve("containers")));
+    }
+
+    /**
+     * The real {@code jfs commit CONTAINER}, killed at points spread over its whole run (JVM
+     * start, reading the upper, writing the tar, publishing): the store holds the new layer
+     * complete or not at all, {@code layer ls} works, and a retried commit gives the same id.
+     */
+    @Test
+    void killedJfsCommitOfAContainerLeavesTheStoreBeforeOrAfter() throws Exception {
+        Path baseTar = tmp.resolve("base.tar");
+        StoreProcs.writeLayer(baseTar, 50, 1000, 5);
+        Path root = tmp.resolve("store");
+        String base = ok(StoreProcs.jfs(root, "layer", "import", baseTar.toString())).out().trim();
+        ok(StoreProcs.jfs(root, "create", "--name", "c", base));
+        // What a container wrote: new files (some large), a changed one, a whiteout. Written
+        // straight into the upper, which is a plain directory; the commit is what is under test.
+        Path upper = root.resolve("containers/c/upper");
+        Random data = new Random(seed);
+        for (int i = 0; i < 800; i++) {
+            Path f = upper.resolve("new" + (i % 8)).resolve("file" + i);
+            Files.createDirectories(f.getParent());
+            byte[] b = new byte[i % 100 == 0 ? 2 << 20 : 200 + data.nextInt(6000)];
+            data.nextBytes(b);
+            Files.write(f, b);
+        }
+        Files.createDirectories(upper.resolve("dir0"));
+        Files.writeString(upper.resolve("dir0/file0"), "changed\n");
+        dev.jfs.posix.Posix.mknod(upper.resolve("dir0/file10").toString(), dev.jfs.posix.Stat.S_IFCHR, 0);
+
+        List<String> commit = java("dev.jfs.cli.Jfs", "commit", "c");
+        String[] out = new String[1];
+        long full = timed(() -> out[0] = ok(StoreProcs.jfs(root, "commit", "c")).out());
+        String id = out[0].lines().filter(l -> l.startsWith("layer")).map(l -> l.replaceFirst("^layer\\s+", ""))
+                .findFirst().orElseThrow(() -> new AssertionError("no layer line: " + out[0]));
+        String hex = id.substring(7);
+        Map<String, String> refTree = StoreProcs.tree(root.resolve("layers").resolve(hex).resolve("diff"));
+        assertTrue(refTree.containsKey("new3/file3") && refTree.size() > 800, "the committed layer has the files");
+        ok(StoreProcs.jfs(root, "layer", "rm", id));
+
+        boolean present = false;
+        int killed = 0, killedMidway = 0, finishedRuns = 0, n = 12;
+        List<String> others = List.of(base.substring(7));
+        for (int i = 0; i < n; i++) {
+            // spread over the run, from the JVM's start to well past the end (some finish), with jitter
+            long delay = Math.max(1, (long) (full * (0.05 + 1.8 * i / n) + rnd.nextDouble() * full / n));
+            // with the layer present, a removal or a commit that finds it published already
+            boolean rm = present && rnd.nextBoolean();
+            boolean finished = runAndKillAfter(root, rm ? java("dev.jfs.cli.Jfs", "layer", "rm", id) : commit, delay);
+            if (!finished && !rm) killed++;
+            if (finished) finishedRuns++;
+            boolean now = layerState(root, hex, refTree, others);
+            if (finished) assertEquals(!rm, now, "a finished command did its work (seed " + seed + ")");
+            if (!rm && present) assertTrue(now, "a killed commit never removes a published layer (seed " + seed + ")");
+            if (!names(root.resolve("tmp")).isEmpty()) killedMidway++;
+            String ls = ok(StoreProcs.jfs(root, "layer", "ls", "-q", "--no-trunc")).out();
+            assertEquals(now, ls.contains(id), "layer ls agrees with the store (seed " + seed + "): " + ls);
+            assertEquals(List.of(), names(root.resolve("tmp")), "stale scratch dirs are cleaned");
+            present = now;
+        }
+        System.out.println("killed jfs commit: " + n + " runs, full commit " + full + " ms, " + killed
+                + " commits killed, " + finishedRuns + " finished, " + killedMidway + " with work in progress, seed " + seed);
+        assertTrue(killed > 0, "some commit was killed (seed " + seed + ")");
+        assertTrue(killedMidway > 0, "some kill landed in the middle of a commit (seed " + seed + ")");
+        String again = ok(StoreProcs.jfs(root, "commit", "c")).out();
+        assertTrue(again.lines().anyMatch(l -> l.matches("layer\\s+" + id)), "a retried commit gives the same id: " + again);
+        assertTrue(layerState(root, hex, refTree, others));
         assertEquals(List.of("c"), names(root.resolve("containers")));
     }
 }
