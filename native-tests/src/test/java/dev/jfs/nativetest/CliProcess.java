@@ -98,4 +98,23 @@ public final class CliProcess {
             throw new AssertionError(e);
         }
     }
+
+    /** The sha256 of a stream's bytes, in hex. */
+    public static String sha256(java.io.InputStream in) throws IOException {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The sha256 of a file, in hex. */
+    public static String sha256(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        }
+    }
 }

@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -117,20 +116,11 @@ final class Changes {
     }
 
     static String sha256(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f)) {
-            return sha256(in);
-        }
+        return dev.jfs.nativetest.CliProcess.sha256(f);
     }
 
     static String sha256(InputStream in) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return dev.jfs.nativetest.CliProcess.sha256(in);
     }
 
     static byte[] gunzip(Path f) throws IOException {
