@@ -137,7 +137,7 @@ public final class ChangeWalker {
 
     /** Whether the lower parts of {@code m} are exactly {@code l}'s sources (no redirect moved them). */
     private boolean sameLowerSources(Node m, Node l) {
-        int first = merged.touchesUpper(m) && m.sourceCount() > 0 && m.sourceLayer(0) == 0 ? 1 : 0;
+        int first = merged.hasUpper() && m.sourceCount() > 0 && m.sourceLayer(0) == 0 ? 1 : 0; // skip the upper part
         if (m.sourceCount() - first != l.sourceCount()) return false;
         for (int i = 0; i < l.sourceCount(); i++) {
             if (!merged.sourceRealPath(m, i + first).equals(lowers.sourceRealPath(l, i))) return false;

@@ -549,8 +549,7 @@ public final class Store {
      * is the container's top layer. {@code comment} (may be null) is kept in layer.json.
      */
     public Imported commit(String container, LayerWriter writer, String comment) {
-        ContainerInfo c = container(container);
-        LayerInfo parent = c.layer() == null ? null : layer(c.layer());
+        container(container); // a missing container fails before anything is written
         Staging staging;
         try (StoreLock.Held h = lock.acquire()) {
             staging = Staging.create(tmp, "commit");
@@ -563,7 +562,7 @@ public final class Store {
             try (OutputStream out = Files.newOutputStream(tar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 diffId = writer.writeTo(out);
             }
-            return importInternal(Files.newInputStream(tar), "the commit of " + container, parent, diffId, comment, null);
+            return importOnContainer(container, tar, "the commit of " + container, diffId, comment);
         } catch (IOException e) {
             throw new UserError("commit " + container + ": cannot write its layer (" + e.getMessage() + ")", e);
         }
@@ -576,16 +575,20 @@ public final class Store {
      * fails and stores nothing.
      */
     public String addCommittedLayer(String container, Path uncompressedTar, String diffId) {
+        String expect = diffId == null ? null : Ids.digest(diffId, "diffID");
+        return importOnContainer(container, uncompressedTar, uncompressedTar.toString(), expect, null).layer().id();
+    }
+
+    /** Imports {@code tar} with the container's top layer as parent (both commit paths). */
+    private Imported importOnContainer(String container, Path tar, String source, String diffId, String comment) {
         ContainerInfo c = container(container);
         LayerInfo parent = c.layer() == null ? null : layer(c.layer());
-        String expect = diffId == null ? null : Ids.digest(diffId, "diffID");
         try {
-            InputStream in = Files.newInputStream(uncompressedTar);
-            return importInternal(in, uncompressedTar.toString(), parent, expect, null, null).layer().id();
+            return importInternal(Files.newInputStream(tar), source, parent, diffId, comment, null);
         } catch (NoSuchFileException e) {
-            throw new UserError(uncompressedTar + ": no such file");
+            throw new UserError(tar + ": no such file");
         } catch (IOException e) {
-            throw new UserError(uncompressedTar + ": cannot read (" + e.getMessage() + ")", e);
+            throw new UserError(tar + ": cannot read (" + e.getMessage() + ")", e);
         }
     }
 
