@@ -13,6 +13,7 @@ import jnr.ffi.annotations.SaveError;
 public interface LibC {
     int open(String path, int flags, int mode);
     int close(int fd);
+    int dup2(int oldfd, int newfd);
     long pread(int fd, Pointer buf, long count, long offset);
     long pwrite(int fd, Pointer buf, long count, long offset);
     long pread(int fd, byte[] buf, long count, long offset);

@@ -370,6 +370,24 @@ public final class Posix {
         }
     }
 
+    /**
+     * Points this process's stdin at /dev/null and its stdout and stderr at {@code log}
+     * (truncated): what a daemon does once it no longer reports to whoever started it. Java's
+     * System.out and System.err write to descriptors 1 and 2, so they follow.
+     */
+    public static void redirectStdio(String log) {
+        int nul = open("/dev/null", O_RDONLY, 0);
+        int out = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        try {
+            check(LIBC.dup2(nul, 0), "dup2", "/dev/null");
+            check(LIBC.dup2(out, 1), "dup2", log);
+            check(LIBC.dup2(out, 2), "dup2", log);
+        } finally {
+            LIBC.close(nul);
+            LIBC.close(out);
+        }
+    }
+
     public static void umount(String target, int flags) {
         check(LIBC.umount2(target, flags), "umount", target);
     }

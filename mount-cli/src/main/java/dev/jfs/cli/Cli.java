@@ -17,19 +17,25 @@ final class Cli {
     private Cli() {}
 
     static int run(Object command, String[] args) {
+        return run(command, null, args);
+    }
+
+    /** @param name the command's name in messages and help, if not its own (jfsmount for mount) */
+    static int run(Object command, String name, String[] args) {
         boolean debug = Arrays.asList(args).contains("--debug");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cl = new CommandLine(command);
-        String name = cl.getCommandName();
+        if (name != null) cl.setCommandName(name);
+        String shown = cl.getCommandName();
         cl.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println(name + ": " + ex.getMessage() + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
+            err.println(shown + ": " + ex.getMessage() + " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)");
             if (debug) ex.printStackTrace(err);
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
             PrintWriter err = c.getErr();
-            err.println(name + ": " + describe(ex));
+            err.println(shown + ": " + describe(ex));
             if (debug) ex.printStackTrace(err);
             err.flush();
             return EXIT_FAILURE;

@@ -5,6 +5,6 @@ public final class JfsMount {
     private JfsMount() {}
 
     public static void main(String[] args) {
-        System.exit(Cli.run(new MountCommand(), args));
+        System.exit(Cli.run(new MountCommand(), "jfsmount", args));
     }
 }

@@ -45,6 +45,14 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "-f", description = "stay in the foreground; SIGINT/SIGTERM unmount")
     boolean foreground;
 
+    /**
+     * How a launcher (scripts/jfs, or {@link Background}) starts the daemon: serve here, report
+     * errors or {@link Background#READY} on stdout, then move stdio to {@code WORK/jfs.log} so
+     * the launcher sees end-of-file and can return while this process keeps serving.
+     */
+    @Option(names = "--detach", hidden = true)
+    boolean detach;
+
     @Parameters(paramLabel = "[CONTAINER] MOUNTPOINT", arity = "1..2")
     List<String> positional;
 
@@ -56,7 +64,7 @@ final class MountCommand implements Callable<Integer> {
         LayerStack stack = stack(opts).validate();
         FuseMount.checkFuseAvailable();
         checkMountPoint(mnt);
-        if (foreground) return serve(stack, mnt, opts);
+        if (foreground || detach) return serve(stack, mnt, opts, detach);
         return Background.start(stack, mnt, opts);
     }
 
@@ -116,7 +124,7 @@ final class MountCommand implements Callable<Integer> {
     }
 
     /** Serves in this process until unmounted. Holds the work directory's lock meanwhile. */
-    static int serve(LayerStack stack, Path mnt, MountOptions opts) throws IOException {
+    static int serve(LayerStack stack, Path mnt, MountOptions opts, boolean detach) throws IOException {
         Path lockFile = stack.work().resolve("jfs.lock");
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = ch.tryLock()) {
@@ -126,6 +134,7 @@ final class MountCommand implements Callable<Integer> {
             FuseMount.serve(() -> UnionFs.open(stack, null), mnt, opts, () -> {
                 System.out.println(Background.READY);
                 System.out.flush();
+                if (detach) Posix.redirectStdio(stack.work().resolve("jfs.log").toString());
             });
         }
         return 0;

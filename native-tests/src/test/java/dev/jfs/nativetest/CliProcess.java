@@ -34,6 +34,15 @@ public final class CliProcess {
         return cmd;
     }
 
+    /** A script of this checkout (scripts/NAME), found above the working directory. */
+    public static Path repoScript(String name) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path s = d.resolve("scripts").resolve(name);
+            if (Files.isExecutable(s)) return s;
+        }
+        throw new AssertionError("scripts/" + name + " not found above " + Path.of("").toAbsolutePath());
+    }
+
     public static Result jfs(String... args) {
         return run(java("dev.jfs.cli.Jfs", args));
     }

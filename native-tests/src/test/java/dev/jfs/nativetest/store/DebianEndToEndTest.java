@@ -30,18 +30,10 @@ import org.junit.jupiter.api.Test;
 class DebianEndToEndTest {
     static final long TIMEOUT_MINUTES = 40;
 
-    static Path script() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path s = d.resolve("scripts/e2e-debian");
-            if (Files.isExecutable(s)) return s;
-        }
-        throw new AssertionError("scripts/e2e-debian not found above " + Path.of("").toAbsolutePath());
-    }
-
     @Test
     void debianRootFilesystemThroughMountDiffCommitAndAFreshStore() throws Exception {
         CliProcess.requireRootAndFuse();
-        Path script = script();
+        Path script = CliProcess.repoScript("e2e-debian");
         Path log = Path.of("target/e2e-debian.log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(List.of("bash", script.toString()))
