@@ -5,6 +5,7 @@ import dev.jfs.posix.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import com.kenai.jffi.CallContext;
 import com.kenai.jffi.CallingConvention;
 import com.kenai.jffi.Invoker;
@@ -34,6 +35,7 @@ final class FuseLoop {
         int fuse_session_exited(Pointer se);
         void fuse_session_exit(Pointer se);
         long fuse_chan_bufsize(Pointer ch);
+        int fuse_chan_fd(Pointer ch);
     }
 
     /** dlvsym: libfuse.so.2 also exports an old-ABI fuse_new unversioned, which dlsym may pick. */
@@ -51,6 +53,8 @@ final class FuseLoop {
     private Pointer channel;
     private Pointer fuse;
     private Pointer session;
+    /** Set by the loop thread that receives FUSE_INIT, the first request of every mount. */
+    private final AtomicBoolean initAnswered = new AtomicBoolean();
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
     FuseLoop() {
@@ -114,7 +118,7 @@ final class FuseLoop {
     }
 
     private void serveRequests() {
-        long size = lib.fuse_chan_bufsize(channel);
+        long size = Math.max(lib.fuse_chan_bufsize(channel), LargeRequests.BUFFER);
         Pointer buf = Memory.allocateDirect(runtime, (int) size);
         Pointer chp = Memory.allocateDirect(runtime, runtime.addressSize());
         while (lib.fuse_session_exited(session) == 0) {
@@ -124,6 +128,10 @@ final class FuseLoop {
             if (n <= 0) {
                 lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
                 break;
+            }
+            if (!initAnswered.get() && LargeRequests.isInit(buf, n) && initAnswered.compareAndSet(false, true)
+                    && LargeRequests.answerInit(lib, runtime, session, channel, buf, n)) {
+                continue;
             }
             lib.fuse_session_process(session, buf, n, chp.getPointer(0));
         }

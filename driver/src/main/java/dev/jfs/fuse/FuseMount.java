@@ -86,7 +86,10 @@ public final class FuseMount {
                 throw new UserError("mounting " + mnt + " failed" + (t != null ? ": " + rootMessage(t) : ""));
             }
             Stat st = Posix.lstatOrNull(mnt.toString());
-            if (st != null && st.dev() != devBefore) return;
+            if (st != null && st.dev() != devBefore) {
+                ReadAhead.raise(st);
+                return;
+            }
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {

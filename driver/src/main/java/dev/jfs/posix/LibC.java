@@ -14,6 +14,9 @@ public interface LibC {
     int open(String path, int flags, int mode);
     int close(int fd);
     int dup2(int oldfd, int newfd);
+    int pipe2(int[] fds, int flags);
+    long read(int fd, Pointer buf, long count);
+    long write(int fd, Pointer buf, long count);
     long pread(int fd, Pointer buf, long count, long offset);
     long pwrite(int fd, Pointer buf, long count, long offset);
     long pread(int fd, byte[] buf, long count, long offset);

@@ -226,6 +226,25 @@ public final class Posix {
         return fd;
     }
 
+    /** A pipe whose ends are non-blocking and close on exec: {read end, write end}. */
+    public static int[] pipe() {
+        int[] fds = new int[2];
+        check(LIBC.pipe2(fds, O_CLOEXEC | O_NONBLOCK), "pipe", "");
+        return fds;
+    }
+
+    public static int read(int fd, Pointer buf, long count) {
+        long n = LIBC.read(fd, buf, count);
+        if (n < 0) throw fail("read", "fd " + fd);
+        return (int) n;
+    }
+
+    public static void write(int fd, Pointer buf, long count) {
+        long n = LIBC.write(fd, buf, count);
+        if (n < 0) throw fail("write", "fd " + fd);
+        if (n != count) throw new FsException(Errno.EIO, "write fd " + fd + ": short write");
+    }
+
     public static void close(int fd) {
         check(LIBC.close(fd), "close", "fd " + fd);
     }

@@ -1,0 +1,31 @@
+package dev.jfs.fuse;
+
+import dev.jfs.posix.Stat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The kernel reads ahead 128 KiB at a time on a new FUSE mount, so a sequential read crosses into
+ * this process every 128 KiB however large requests may be ({@link LargeRequests}). As root we
+ * raise the mount's read-ahead to match the 1 MiB requests (the knob is the mount's backing
+ * device in sysfs, as blockdev --setra is for a disk). Without the right, nothing changes.
+ */
+final class ReadAhead {
+    static final int KIB = LargeRequests.MAX_IO / 1024;
+
+    private ReadAhead() {}
+
+    static void raise(Stat mountRoot) {
+        long dev = mountRoot.dev();
+        // glibc's encoding of dev_t (gnu_dev_major / gnu_dev_minor)
+        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+        Path knob = Path.of("/sys/class/bdi/" + major + ":" + minor + "/read_ahead_kb");
+        try {
+            Files.writeString(knob, Integer.toString(KIB));
+        } catch (IOException | SecurityException e) {
+            // not root, or no sysfs in this container: the kernel's default stays
+        }
+    }
+}
