@@ -5,7 +5,6 @@ import dev.jfs.posix.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import com.kenai.jffi.CallContext;
 import com.kenai.jffi.CallingConvention;
 import com.kenai.jffi.Invoker;
@@ -53,8 +52,6 @@ final class FuseLoop {
     private Pointer channel;
     private Pointer fuse;
     private Pointer session;
-    /** Set by the loop thread that receives FUSE_INIT, the first request of every mount. */
-    private final AtomicBoolean initAnswered = new AtomicBoolean();
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
     FuseLoop() {
@@ -118,9 +115,14 @@ final class FuseLoop {
     }
 
     private void serveRequests() {
-        long size = Math.max(lib.fuse_chan_bufsize(channel), LargeRequests.BUFFER);
+        long size = Math.max(lib.fuse_chan_bufsize(channel), InitReply.BUFFER);
         Pointer buf = Memory.allocateDirect(runtime, (int) size);
         Pointer chp = Memory.allocateDirect(runtime, runtime.addressSize());
+        int deviceFd = lib.fuse_chan_fd(channel);
+        // Null if libfuse's channel is not laid out as known: then INIT and everything else go
+        // through libfuse as they are (128 KiB requests, no READDIRPLUS).
+        CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
+        ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, deviceFd);
         while (lib.fuse_session_exited(session) == 0) {
             chp.putPointer(0, channel);
             int n = lib.fuse_chan_recv(chp, buf, size);
@@ -129,11 +131,13 @@ final class FuseLoop {
                 lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
                 break;
             }
-            if (!initAnswered.get() && LargeRequests.isInit(buf, n) && initAnswered.compareAndSet(false, true)
-                    && LargeRequests.answerInit(lib, runtime, session, channel, buf, n)) {
-                continue;
+            if (capture != null && ReaddirPlus.isReaddirPlus(buf, n)) {
+                readdirPlus.answer(buf, n);
+            } else if (capture != null && InitReply.isInit(buf, n)) {
+                InitReply.answer(capture, deviceFd, buf, n);
+            } else {
+                lib.fuse_session_process(session, buf, n, chp.getPointer(0));
             }
-            lib.fuse_session_process(session, buf, n, chp.getPointer(0));
         }
     }
 

@@ -106,8 +106,8 @@ public final class MountOptions {
         // readdir meanwhile, as on sshfs.
         o.add("default_permissions");
         o.add("big_writes");
-        o.add("max_write=" + LargeRequests.MAX_IO); // libfuse2 caps it at 128 KiB; LargeRequests lifts that
-        o.add("max_read=" + LargeRequests.MAX_IO);
+        o.add("max_write=" + InitReply.MAX_IO); // libfuse2 caps it at 128 KiB; InitReply lifts that
+        o.add("max_read=" + InitReply.MAX_IO);
         o.add("entry_timeout=" + entryTimeout);
         o.add("attr_timeout=" + attrTimeout);
         o.add("negative_timeout=" + negativeTimeout);
