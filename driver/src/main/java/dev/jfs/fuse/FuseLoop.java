@@ -122,7 +122,7 @@ final class FuseLoop {
         // Null if libfuse's channel is not laid out as known: then INIT and everything else go
         // through libfuse as they are (128 KiB requests, no READDIRPLUS).
         CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
-        ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, deviceFd);
+        ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), deviceFd);
         while (lib.fuse_session_exited(session) == 0) {
             chp.putPointer(0, channel);
             int n = lib.fuse_chan_recv(chp, buf, size);
@@ -139,6 +139,14 @@ final class FuseLoop {
                 lib.fuse_session_process(session, buf, n, chp.getPointer(0));
             }
         }
+    }
+
+    private NameLookups nameLookups;
+
+    /** One for all loop threads: they share its helper threads. */
+    private synchronized NameLookups nameLookups() {
+        if (nameLookups == null) nameLookups = new NameLookups(lib, runtime, session, channel);
+        return nameLookups;
     }
 
     /** A struct fuse_args {argc, argv, allocated} in native memory; kept alive with this loop. */

@@ -2,7 +2,6 @@ package dev.jfs.fuse;
 
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
-import java.util.Arrays;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -10,42 +9,41 @@ import jnr.ffi.Runtime;
 /**
  * READDIRPLUS (names with their attributes, so a stat of each costs the kernel no round trip),
  * served with libfuse2, which knows only READDIR and LOOKUP. The request is given to libfuse as
- * a READDIR; then, in this process, a LOOKUP of each name in it; the answers are joined into
- * fuse_direntplus records, as many as fit the kernel's buffer, and sent. The kernel counts each
- * record with a node id as one lookup of that node, and libfuse counted our LOOKUP just the
- * same, so their FORGETs still balance. "." and ".." get node id 0, which the kernel takes as
- * "no attributes" (it links neither). The offsets are libfuse's own READDIR offsets, so the
- * kernel resumes where the records it took end. One per request loop thread.
+ * a READDIR; then, in this process, a LOOKUP of each name in it ({@link NameLookups}); the
+ * answers are joined into fuse_direntplus records, as many as fit the kernel's buffer, and sent.
+ * The kernel counts each record with a node id as one lookup of that node, and libfuse counted
+ * our LOOKUP just the same, so their FORGETs still balance. The offsets are libfuse's own READDIR
+ * offsets, so the kernel resumes where the records it took end. One per request loop thread.
  */
 final class ReaddirPlus {
-    private static final int FUSE_LOOKUP = 1, FUSE_READDIR = 28, FUSE_READDIRPLUS = 44;
-    // struct fuse_in_header: len 0, opcode 4, unique 8, nodeid 16, uid 24, gid 28, pid 32 (40 bytes)
-    private static final int IN_HEADER = 40, IN_OPCODE = 4;
-    // struct fuse_read_in after it: fh, offset, then size at 16
+    private static final int FUSE_READDIR = 28, FUSE_READDIRPLUS = 44;
+    // struct fuse_in_header (40 bytes: len, opcode, unique, nodeid, uid, gid, pid), then
+    // struct fuse_read_in (fh, offset, size at 16, ...)
+    private static final int IN_HEADER = 40, IN_OPCODE = 4, IN_UNIQUE = 8;
     private static final int READ_IN_SIZE = IN_HEADER + 16;
     // struct fuse_out_header: len 0, error 4, unique 8 (16 bytes)
     private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     // struct fuse_dirent: ino 0, off 8, namelen 16, type 20, name 24
     private static final int DIRENT_NAME = 24, DIRENT_NAMELEN = 16;
-    /** struct fuse_entry_out, with struct fuse_attr (protocol 7.9 and later). */
-    private static final int ENTRY_OUT = 128;
+    private static final int ENTRY_OUT = NameLookups.ENTRY_OUT;
     /** READDIR answers must fit the capture pipe. */
     private static final int READDIR_SIZE = 32 << 10;
-    private static final int NAME_MAX = 255;
+    private static final int MAX_NAMES = READDIR_SIZE / DIRENT_NAME;
 
     private final CaptureChannel capture;
+    private final NameLookups lookups;
     private final int deviceFd;
-    private final Pointer lookup;
     private final Pointer reply;
     private final byte[] dirents = new byte[READDIR_SIZE + OUT_HEADER];
-    private final byte[] entry = new byte[ENTRY_OUT];
     private final byte[] header = new byte[IN_HEADER];
-    private final byte[] copy = new byte[ENTRY_OUT + DIRENT_NAME + NAME_MAX + 8];
+    private final int[] direntAt = new int[MAX_NAMES], nameAt = new int[MAX_NAMES], nameLength = new int[MAX_NAMES];
+    private final byte[] entries = new byte[MAX_NAMES * ENTRY_OUT];
+    private final byte[] record = new byte[ENTRY_OUT + DIRENT_NAME + NameLookups.NAME_MAX + 8];
 
-    ReaddirPlus(Runtime runtime, CaptureChannel capture, int deviceFd) {
+    ReaddirPlus(Runtime runtime, CaptureChannel capture, NameLookups lookups, int deviceFd) {
         this.capture = capture;
+        this.lookups = lookups;
         this.deviceFd = deviceFd;
-        this.lookup = Memory.allocateDirect(runtime, IN_HEADER + NAME_MAX + 1, true);
         this.reply = Memory.allocateDirect(runtime, OUT_HEADER + InitReply.MAX_IO, true);
     }
 
@@ -56,6 +54,7 @@ final class ReaddirPlus {
     /** Answers the READDIRPLUS request in {@code request} to the kernel. */
     void answer(Pointer request, int length) {
         int size = Math.min(request.getInt(READ_IN_SIZE), InitReply.MAX_IO);
+        request.get(0, header, 0, IN_HEADER);
         request.putInt(IN_OPCODE, FUSE_READDIR);
         request.putInt(READ_IN_SIZE, Math.min(size, READDIR_SIZE));
         int got = capture.process(request, length);
@@ -66,47 +65,35 @@ final class ReaddirPlus {
             return;
         }
         answer.get(0, dirents, 0, got);
-        prepareLookup(request);
-        int out = OUT_HEADER;
-        for (int at = OUT_HEADER; at + DIRENT_NAME <= got; ) {
-            int nameLength = intAt(dirents, at + DIRENT_NAMELEN);
-            int direntSize = align8(DIRENT_NAME + nameLength);
-            int plusSize = align8(ENTRY_OUT + DIRENT_NAME + nameLength);
-            if (out + plusSize > OUT_HEADER + size) break; // the kernel asks again from this entry's offset
-            lookUp(at + DIRENT_NAME, nameLength);
-            System.arraycopy(entry, 0, copy, 0, ENTRY_OUT);
-            System.arraycopy(dirents, at, copy, ENTRY_OUT, direntSize);
-            reply.put(out, copy, 0, plusSize);
+
+        // The records that fit the kernel's buffer; the kernel asks again from the next offset.
+        int count = 0, out = OUT_HEADER;
+        for (int at = OUT_HEADER; at + DIRENT_NAME <= got && count < MAX_NAMES; ) {
+            int length1 = intAt(dirents, at + DIRENT_NAMELEN);
+            int plusSize = align8(ENTRY_OUT + DIRENT_NAME + length1);
+            if (out + plusSize > OUT_HEADER + size) break;
+            direntAt[count] = at;
+            nameAt[count] = at + DIRENT_NAME;
+            nameLength[count] = length1;
+            count++;
             out += plusSize;
-            at += direntSize;
+            at += align8(DIRENT_NAME + length1);
+        }
+        lookups.lookUp(header, dirents, nameAt, nameLength, count, entries);
+
+        out = OUT_HEADER;
+        for (int i = 0; i < count; i++) {
+            int direntSize = align8(DIRENT_NAME + nameLength[i]);
+            int plusSize = align8(ENTRY_OUT + DIRENT_NAME + nameLength[i]);
+            System.arraycopy(entries, i * ENTRY_OUT, record, 0, ENTRY_OUT);
+            System.arraycopy(dirents, direntAt[i], record, ENTRY_OUT, direntSize);
+            reply.put(out, record, 0, plusSize);
+            out += plusSize;
         }
         reply.putInt(0, out);
         reply.putInt(OUT_ERROR, 0);
-        reply.putLong(8, request.getLong(8)); // unique
+        reply.putLong(IN_UNIQUE, request.getLong(IN_UNIQUE));
         send(reply, out);
-    }
-
-    /** The header of our LOOKUP requests: the READDIRPLUS request's own (its directory, its caller). */
-    private void prepareLookup(Pointer request) {
-        request.get(0, header, 0, IN_HEADER);
-        lookup.put(0, header, 0, IN_HEADER);
-        lookup.putInt(IN_OPCODE, FUSE_LOOKUP);
-    }
-
-    /** libfuse's LOOKUP answer for the name at {@code dirents[nameAt]}, into {@link #entry}; zeros (node id 0) if none. */
-    private void lookUp(int nameAt, int nameLength) {
-        Arrays.fill(entry, (byte) 0);
-        if (isDotOrDotDot(nameAt, nameLength) || nameLength > NAME_MAX) return;
-        lookup.put(IN_HEADER, dirents, nameAt, nameLength);
-        lookup.putByte(IN_HEADER + nameLength, (byte) 0);
-        lookup.putInt(0, IN_HEADER + nameLength + 1);
-        int got = capture.process(lookup, IN_HEADER + nameLength + 1);
-        Pointer answer = capture.answer();
-        if (got == OUT_HEADER + ENTRY_OUT && answer.getInt(OUT_ERROR) == 0) answer.get(OUT_HEADER, entry, 0, ENTRY_OUT);
-    }
-
-    private boolean isDotOrDotDot(int at, int length) {
-        return dirents[at] == '.' && (length == 1 || (length == 2 && dirents[at + 1] == '.'));
     }
 
     private void send(Pointer buf, int length) {

@@ -24,8 +24,11 @@ import java.util.stream.Collectors;
 final class Background {
     static final String READY = "jfs: mount ready";
     private static final long TIMEOUT_SECONDS = 60;
-    /** The daemon's JVM; scripts/jfs starts it with the same options (keep the two alike). */
-    static final List<String> DAEMON_JVM = List.of("-Dfile.encoding=UTF-8", "-XX:+UseSerialGC",
+    /**
+     * The daemon's JVM; scripts/jfs starts it with the same options (keep the two alike). C1
+     * alone: C2's compiling cost a fresh mount more CPU than its code saved (see scripts/jfs).
+     */
+    static final List<String> DAEMON_JVM = List.of("-Dfile.encoding=UTF-8", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:-UsePerfData", "-Xss512k", "-Xms16m", "-Xmx160m", "-XX:MaxMetaspaceSize=64m",
             "-XX:ReservedCodeCacheSize=48m");
 
