@@ -122,7 +122,7 @@ final class FuseLoop {
         // Null if libfuse's channel is not laid out as known: then INIT and everything else go
         // through libfuse as they are (128 KiB requests, no READDIRPLUS).
         CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
-        ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), deviceFd);
+        ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), listed, deviceFd);
         while (lib.fuse_session_exited(session) == 0) {
             chp.putPointer(0, channel);
             int n = lib.fuse_chan_recv(chp, buf, size);
@@ -136,12 +136,14 @@ final class FuseLoop {
             } else if (capture != null && InitReply.isInit(buf, n)) {
                 InitReply.answer(capture, deviceFd, buf, n);
             } else {
+                listed.observe(buf, n);
                 lib.fuse_session_process(session, buf, n, chp.getPointer(0));
             }
         }
     }
 
     private NameLookups nameLookups;
+    private final ListedDirectories listed = new ListedDirectories();
 
     /** One for all loop threads: they share its helper threads. */
     private synchronized NameLookups nameLookups() {

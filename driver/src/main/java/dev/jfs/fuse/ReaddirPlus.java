@@ -2,6 +2,7 @@ package dev.jfs.fuse;
 
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
+import java.util.Arrays;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -19,8 +20,8 @@ final class ReaddirPlus {
     private static final int FUSE_READDIR = 28, FUSE_READDIRPLUS = 44;
     // struct fuse_in_header (40 bytes: len, opcode, unique, nodeid, uid, gid, pid), then
     // struct fuse_read_in (fh, offset, size at 16, ...)
-    private static final int IN_HEADER = 40, IN_OPCODE = 4, IN_UNIQUE = 8;
-    private static final int READ_IN_SIZE = IN_HEADER + 16;
+    private static final int IN_HEADER = 40, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16;
+    private static final int READ_IN_FH = IN_HEADER, READ_IN_OFFSET = IN_HEADER + 8, READ_IN_SIZE = IN_HEADER + 16;
     // struct fuse_out_header: len 0, error 4, unique 8 (16 bytes)
     private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     // struct fuse_dirent: ino 0, off 8, namelen 16, type 20, name 24
@@ -32,6 +33,7 @@ final class ReaddirPlus {
 
     private final CaptureChannel capture;
     private final NameLookups lookups;
+    private final ListedDirectories listed;
     private final int deviceFd;
     private final Pointer reply;
     private final byte[] dirents = new byte[READDIR_SIZE + OUT_HEADER];
@@ -40,9 +42,10 @@ final class ReaddirPlus {
     private final byte[] entries = new byte[MAX_NAMES * ENTRY_OUT];
     private final byte[] record = new byte[ENTRY_OUT + DIRENT_NAME + NameLookups.NAME_MAX + 8];
 
-    ReaddirPlus(Runtime runtime, CaptureChannel capture, NameLookups lookups, int deviceFd) {
+    ReaddirPlus(Runtime runtime, CaptureChannel capture, NameLookups lookups, ListedDirectories listed, int deviceFd) {
         this.capture = capture;
         this.lookups = lookups;
+        this.listed = listed;
         this.deviceFd = deviceFd;
         this.reply = Memory.allocateDirect(runtime, OUT_HEADER + InitReply.MAX_IO, true);
     }
@@ -54,6 +57,7 @@ final class ReaddirPlus {
     /** Answers the READDIRPLUS request in {@code request} to the kernel. */
     void answer(Pointer request, int length) {
         int size = Math.min(request.getInt(READ_IN_SIZE), InitReply.MAX_IO);
+        boolean lookUp = listed.lookUp(request.getLong(IN_NODEID), request.getLong(READ_IN_FH), request.getLong(READ_IN_OFFSET));
         request.get(0, header, 0, IN_HEADER);
         request.putInt(IN_OPCODE, FUSE_READDIR);
         request.putInt(READ_IN_SIZE, Math.min(size, READDIR_SIZE));
@@ -79,7 +83,11 @@ final class ReaddirPlus {
             out += plusSize;
             at += align8(DIRENT_NAME + length1);
         }
-        lookups.lookUp(header, dirents, nameAt, nameLength, count, entries);
+        if (lookUp) {
+            lookups.lookUp(header, dirents, nameAt, nameLength, count, entries);
+        } else {
+            Arrays.fill(entries, 0, count * ENTRY_OUT, (byte) 0); // node id 0: the kernel keeps what it has
+        }
 
         out = OUT_HEADER;
         for (int i = 0; i < count; i++) {

@@ -108,9 +108,17 @@ public final class UnionFs {
      * Opens a file and returns the descriptor of its real file. Opening for writing or with
      * O_TRUNC copies it up first (without data when O_TRUNC will empty it anyway).
      */
+    /**
+     * Open flags the kernel has already applied on the mount's side, kept off the real file: with
+     * O_DIRECT the kernel bypasses the mount's page cache and sends each read and write to us,
+     * but our buffers are not aligned as O_DIRECT on the real file would demand (reads failed
+     * with EINVAL).
+     */
+    private static final int KERNEL_DOES = Posix.O_DIRECT;
+
     public int open(String path, int flags) {
         boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
-        int realFlags = flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND);
+        int realFlags = flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | KERNEL_DOES);
         if (!writes) {
             String real = reading(() -> view.require(path).realPath);
             return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
@@ -125,7 +133,7 @@ public final class UnionFs {
 
     /** Creates and opens a new regular file (O_CREAT on a name that does not exist). */
     public int create(String path, int mode, int flags, Caller caller) {
-        int realFlags = (flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | Posix.O_TRUNC));
+        int realFlags = (flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | Posix.O_TRUNC | KERNEL_DOES));
         return writing(() -> {
             Node existing = view.lookup(path);
             if (existing != null) {

@@ -1,0 +1,51 @@
+package dev.jfs.fuse;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import jnr.ffi.Pointer;
+
+/**
+ * Which directories the kernel already holds the entries of, so that listing one again needs no
+ * LOOKUP per name ({@link ReaddirPlus} then sends names without attributes, which the kernel
+ * takes as "keep what you have"). A directory counts as held from the first listing that looked
+ * its names up until the kernel forgets its node (FORGET: evicted, e.g. by drop_caches; libfuse
+ * gives a node id again only to a new node). If the kernel dropped some of its children in the
+ * meantime, a stat of those costs a LOOKUP, as without READDIRPLUS. Decided once per listing (at
+ * offset 0) and kept for the later chunks of the same open directory.
+ */
+final class ListedDirectories {
+    private static final int FUSE_FORGET = 2, FUSE_RELEASEDIR = 29, FUSE_BATCH_FORGET = 42;
+    private static final int IN_OPCODE = 4, IN_NODEID = 16, IN_HEADER = 40;
+
+    private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    /** Open directory handles (libfuse's fh) whose listing sends names without attributes. */
+    private final Set<Long> namesOnly = ConcurrentHashMap.newKeySet();
+
+    /** Whether the listing of {@code dir} through handle {@code fh}, at {@code offset}, should look its names up. */
+    boolean lookUp(long dir, long fh, long offset) {
+        if (offset == 0) {
+            boolean again = !held.add(dir);
+            if (again) namesOnly.add(fh);
+            else namesOnly.remove(fh);
+            return !again;
+        }
+        return !namesOnly.contains(fh);
+    }
+
+    /** Sees the requests that end what this tracks; libfuse then handles them as usual. */
+    void observe(Pointer request, int length) {
+        if (length < IN_HEADER + 8) return;
+        switch (request.getInt(IN_OPCODE)) {
+            case FUSE_FORGET -> held.remove(request.getLong(IN_NODEID));
+            case FUSE_BATCH_FORGET -> {
+                // struct fuse_batch_forget_in {count, dummy}, then {nodeid, nlookup} each
+                int count = request.getInt(IN_HEADER);
+                for (int i = 0; i < count && IN_HEADER + 8 + 16L * (i + 1) <= length; i++) {
+                    held.remove(request.getLong(IN_HEADER + 8 + 16L * i));
+                }
+            }
+            case FUSE_RELEASEDIR -> namesOnly.remove(request.getLong(IN_HEADER)); // fuse_release_in.fh
+            default -> { }
+        }
+    }
+}
