@@ -133,6 +133,8 @@ final class FuseLoop {
             }
             if (capture != null && ReaddirPlus.isReaddirPlus(buf, n)) {
                 readdirPlus.answer(buf, n);
+            } else if (capture != null && CachedDirectories.isOpendir(buf, n)) {
+                CachedDirectories.answer(capture, deviceFd, buf, n);
             } else if (capture != null && InitReply.isInit(buf, n)) {
                 InitReply.answer(capture, deviceFd, buf, n);
             } else {

@@ -1,0 +1,42 @@
+package dev.jfs.fuse;
+
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import jnr.ffi.Pointer;
+
+/**
+ * Lets the kernel keep a directory's listing in its page cache (FOPEN_CACHE_DIR, which libfuse2's
+ * fuse_file_info cannot express), so a second `find` or `ls` of the tree sends no READDIR at all.
+ * Safe for the same reason the entry and attribute caches are: lowers never change and every
+ * change to the union goes through this mount, and the kernel drops a directory's cached listing
+ * whenever it changes the directory itself. libfuse answers OPENDIR into a
+ * {@link CaptureChannel}; we set FOPEN_CACHE_DIR and FOPEN_KEEP_CACHE (else each open would drop
+ * the cache) in its answer and send it on.
+ */
+final class CachedDirectories {
+    private static final int FUSE_OPENDIR = 27;
+    private static final int IN_OPCODE = 4, OUT_HEADER = 16, OUT_ERROR = 4;
+    private static final int OPEN_OUT = 16, OPEN_FLAGS = OUT_HEADER + 8; // struct fuse_open_out: fh, open_flags
+    private static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3;
+
+    private CachedDirectories() {}
+
+    static boolean isOpendir(Pointer request, int length) {
+        return length >= 8 && request.getInt(IN_OPCODE) == FUSE_OPENDIR;
+    }
+
+    static void answer(CaptureChannel capture, int deviceFd, Pointer request, int length) {
+        int got = capture.process(request, length);
+        if (got < OUT_HEADER) return; // libfuse answered nothing: nor do we
+        Pointer reply = capture.answer();
+        if (got == OUT_HEADER + OPEN_OUT && reply.getInt(OUT_ERROR) == 0) {
+            reply.putInt(OPEN_FLAGS, reply.getInt(OPEN_FLAGS) | FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
+        }
+        try {
+            Posix.write(deviceFd, reply, got);
+        } catch (FsException e) {
+            // ENOENT: the kernel gave up on this request; libfuse's RELEASEDIR never comes, a
+            // directory handle leaks (as when libfuse itself finds the request interrupted)
+        }
+    }
+}
