@@ -45,6 +45,7 @@ public interface LibC {
     long llistxattr(String path, Pointer list, long size);
     int lremovexattr(String path, String name);
     long fgetxattr(int fd, String name, Pointer value, long size);
+    long flistxattr(int fd, Pointer list, long size);
 
     long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
 

@@ -29,6 +29,7 @@ public final class Posix {
     private static final Runtime RUNTIME;
     private static final boolean AARCH64;
     private static final ThreadLocal<Pointer> SCRATCH;
+    private static final ThreadLocal<Pointer> READ_BUFFER;
 
     static {
         LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
@@ -41,6 +42,7 @@ public final class Posix {
         O_DIRECTORY = AARCH64 ? 040000 : 0200000;
         O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
         SCRATCH = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 4096));
+        READ_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
     }
 
     private Posix() {}
@@ -236,6 +238,27 @@ public final class Posix {
         return (int) n;
     }
 
+    /**
+     * Reads {@code dst.length} bytes from offset 0 of {@code fd}, fewer only if the file ends
+     * first; returns how many. Through a per-thread native buffer, grown as needed.
+     */
+    public static int readFully(int fd, byte[] dst) {
+        Pointer buf = READ_BUFFER.get();
+        if (buf.size() < dst.length) {
+            buf = Memory.allocateDirect(RUNTIME, Math.max(dst.length, (int) buf.size() * 2));
+            READ_BUFFER.set(buf);
+        }
+        int done = 0;
+        while (done < dst.length) {
+            long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), dst.length - done, done);
+            if (n < 0) throw fail("read", "fd " + fd);
+            if (n == 0) break;
+            done += (int) n;
+        }
+        buf.get(0, dst, 0, done);
+        return done;
+    }
+
     public static int pwrite(int fd, Pointer buf, long count, long offset) {
         long n = LIBC.pwrite(fd, buf, count, offset);
         if (n < 0) throw fail("write", "fd " + fd);
@@ -303,6 +326,26 @@ public final class Posix {
         return v;
     }
 
+    /** {@link #getxattr} of an open file: no path lookup. */
+    public static byte[] fgetxattr(int fd, String name) {
+        Pointer buf = SCRATCH.get();
+        long n = LIBC.fgetxattr(fd, name, buf, 4096);
+        if (n < 0 && errno() == Errno.ERANGE) {
+            long size = LIBC.fgetxattr(fd, name, null, 0);
+            if (size < 0) throw fail("getxattr", "fd " + fd);
+            buf = Memory.allocateDirect(RUNTIME, (int) size + 1);
+            n = LIBC.fgetxattr(fd, name, buf, size);
+        }
+        if (n < 0) {
+            int e = errno();
+            if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) return null;
+            throw new FsException(e, "getxattr fd " + fd);
+        }
+        byte[] v = new byte[(int) n];
+        buf.get(0, v, 0, v.length);
+        return v;
+    }
+
     public static void setxattr(String path, String name, byte[] value, int flags) {
         Pointer buf = Memory.allocateDirect(RUNTIME, Math.max(1, value.length));
         buf.put(0, value, 0, value.length);
@@ -315,11 +358,30 @@ public final class Posix {
             if (errno() == Errno.EOPNOTSUPP) return List.of();
             throw fail("listxattr", path);
         }
-        List<String> names = new ArrayList<>();
-        if (size == 0) return names;
+        if (size == 0) return new ArrayList<>();
         Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
         long n = LIBC.llistxattr(path, buf, size);
         if (n < 0) throw fail("listxattr", path);
+        return xattrNames(buf, n);
+    }
+
+    /** {@link #listxattr} of an open file: no path lookup. */
+    public static List<String> flistxattr(int fd) {
+        long size = LIBC.flistxattr(fd, null, 0);
+        if (size < 0) {
+            if (errno() == Errno.EOPNOTSUPP) return List.of();
+            throw fail("listxattr", "fd " + fd);
+        }
+        if (size == 0) return new ArrayList<>();
+        Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
+        long n = LIBC.flistxattr(fd, buf, size);
+        if (n < 0) throw fail("listxattr", "fd " + fd);
+        return xattrNames(buf, n);
+    }
+
+    /** The names of a listxattr(2) answer: NUL-terminated, one after the other. */
+    private static List<String> xattrNames(Pointer buf, long n) {
+        List<String> names = new ArrayList<>();
         byte[] raw = new byte[(int) n];
         buf.get(0, raw, 0, raw.length);
         int start = 0;
