@@ -2,6 +2,7 @@ package dev.jfs.posix;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -84,18 +85,28 @@ public final class Posix {
         };
     }
 
+    /**
+     * A path as the C string libc takes: UTF-8, NUL-terminated. jnr-ffi converts a String
+     * argument through a CharsetEncoder on every call, which cost a commit more than the
+     * conversion itself; String.getBytes is the JDK's fast path. Same bytes either way.
+     */
+    static byte[] cString(String path) {
+        byte[] b = path.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(b, b.length + 1);
+    }
+
     // ---- attributes ----------------------------------------------------------------------------
 
     public static Stat lstat(String path) {
         Pointer buf = SCRATCH.get();
-        check(LIBC.lstat(path, buf), "lstat", path);
+        check(LIBC.lstat(cString(path), buf), "lstat", path);
         return readStat(buf);
     }
 
     /** lstat, or null if nothing is there (ENOENT, or a parent that is not a directory). */
     public static Stat lstatOrNull(String path) {
         Pointer buf = SCRATCH.get();
-        if (LIBC.lstat(path, buf) < 0) {
+        if (LIBC.lstat(cString(path), buf) < 0) {
             int e = errno();
             if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
             throw new FsException(e, "lstat " + path);
@@ -223,7 +234,7 @@ public final class Posix {
     // ---- file descriptors ----------------------------------------------------------------------
 
     public static int open(String path, int flags, int mode) {
-        int fd = LIBC.open(path, flags | O_CLOEXEC, mode);
+        int fd = LIBC.open(cString(path), flags | O_CLOEXEC, mode);
         if (fd < 0) throw fail("open", path);
         return fd;
     }
