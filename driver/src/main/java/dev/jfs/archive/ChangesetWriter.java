@@ -105,6 +105,11 @@ public final class ChangesetWriter implements Consumer<Change> {
                 return;
             }
         }
+        if (st.type() == Stat.S_IFREG && st.size() <= SmallFile.MAX_SIZE) {
+            SmallFile f = SmallFile.read(merged, n);
+            tar.file(path, st, f.xattrs(), f.data());
+            return;
+        }
         Map<String, byte[]> xattrs = EntryXattrs.of(merged, n);
         switch (st.type()) {
             case Stat.S_IFREG -> tar.file(path, st, xattrs, n.realPath());

@@ -68,6 +68,17 @@ public final class LayerTar implements Closeable {
         tar.closeArchiveEntry();
     }
 
+    /** A regular file whose data is all in {@code data} (its {@code st.size()} bytes). */
+    public void file(String path, Stat st, Map<String, byte[]> xattrs, byte[] data) throws IOException {
+        TarArchiveEntry e = entry(path, TarConstants.LF_NORMAL, st);
+        e.setSize(data.length);
+        put(e, null, xattrs);
+        tar.write(data);
+        dataBytes += data.length;
+        if (progress != null && data.length > 0) progress.accept(dataBytes);
+        tar.closeArchiveEntry();
+    }
+
     public void symlink(String path, Stat st, String target, Map<String, byte[]> xattrs) throws IOException {
         TarArchiveEntry e = entry(path, TarConstants.LF_SYMLINK, st);
         e.setLinkName(target);
@@ -199,13 +210,17 @@ public final class LayerTar implements Closeable {
             while (left > 0) {
                 buf.clear().limit((int) Math.min(buffer.length, left));
                 int n = ch.read(buf);
-                if (n < 0) throw new UserError("/" + path + ": shrank while being committed (is it still being written?)");
+                if (n < 0) throw shrank(path);
                 tar.write(buffer, 0, n);
                 left -= n;
                 dataBytes += n;
                 if (progress != null) progress.accept(dataBytes);
             }
         }
+    }
+
+    static UserError shrank(String path) {
+        return new UserError("/" + path + ": shrank while being committed (is it still being written?)");
     }
 
     static long major(long rdev) {

@@ -1,5 +1,7 @@
 package dev.jfs.changes;
 
+import dev.jfs.layout.Markers;
+import dev.jfs.posix.Posix;
 import dev.jfs.union.Node;
 import dev.jfs.union.UnionView;
 import java.util.Arrays;
@@ -14,6 +16,20 @@ public final class EntryXattrs {
         Map<String, byte[]> out = new TreeMap<>();
         for (String name : view.listxattr(n)) {
             byte[] v = view.getxattr(n, name);
+            if (v != null) out.put(name, v);
+        }
+        return out;
+    }
+
+    /**
+     * The same for a regular file already open as {@code fd} (the same inode as the node's real
+     * path): no path lookup. The union's own are left out as {@link UnionView#listxattr} does.
+     */
+    public static Map<String, byte[]> ofOpenFile(int fd) {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (String name : Posix.flistxattr(fd)) {
+            if (Markers.isInternalXattr(name)) continue;
+            byte[] v = Posix.fgetxattr(fd, name);
             if (v != null) out.put(name, v);
         }
         return out;

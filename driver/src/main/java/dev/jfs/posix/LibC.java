@@ -2,6 +2,7 @@ package dev.jfs.posix;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.annotations.Encoding;
+import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.SaveError;
 
 /**
@@ -12,6 +13,8 @@ import jnr.ffi.annotations.SaveError;
 @SaveError
 public interface LibC {
     int open(String path, int flags, int mode);
+    /** The hot calls also take a path already encoded, NUL-terminated (see {@link Posix#cString}). */
+    int open(@In byte[] path, int flags, int mode);
     int close(int fd);
     int dup2(int oldfd, int newfd);
     int pipe2(int[] fds, int flags);
@@ -28,6 +31,7 @@ public interface LibC {
     int fallocate(int fd, int mode, long offset, long len);
 
     int lstat(String path, Pointer statbuf);
+    int lstat(@In byte[] path, Pointer statbuf);
     int fstat(int fd, Pointer statbuf);
     int statvfs(String path, Pointer buf);
 
@@ -49,6 +53,7 @@ public interface LibC {
     long llistxattr(String path, Pointer list, long size);
     int lremovexattr(String path, String name);
     long fgetxattr(int fd, String name, Pointer value, long size);
+    long flistxattr(int fd, Pointer list, long size);
 
     long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
 

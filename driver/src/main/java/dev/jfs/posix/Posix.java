@@ -2,6 +2,7 @@ package dev.jfs.posix;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
@@ -29,6 +30,7 @@ public final class Posix {
     private static final Runtime RUNTIME;
     private static final boolean AARCH64;
     private static final ThreadLocal<Pointer> SCRATCH;
+    private static final ThreadLocal<Pointer> READ_BUFFER;
 
     static {
         LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
@@ -42,6 +44,7 @@ public final class Posix {
         O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
         O_DIRECT = AARCH64 ? 0200000 : 040000;
         SCRATCH = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 4096));
+        READ_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
     }
 
     private Posix() {}
@@ -83,18 +86,28 @@ public final class Posix {
         };
     }
 
+    /**
+     * A path as the C string libc takes: UTF-8, NUL-terminated. jnr-ffi converts a String
+     * argument through a CharsetEncoder on every call, which cost a commit more than the
+     * conversion itself; String.getBytes is the JDK's fast path. Same bytes either way.
+     */
+    static byte[] cString(String path) {
+        byte[] b = path.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(b, b.length + 1);
+    }
+
     // ---- attributes ----------------------------------------------------------------------------
 
     public static Stat lstat(String path) {
         Pointer buf = SCRATCH.get();
-        check(LIBC.lstat(path, buf), "lstat", path);
+        check(LIBC.lstat(cString(path), buf), "lstat", path);
         return readStat(buf);
     }
 
     /** lstat, or null if nothing is there (ENOENT, or a parent that is not a directory). */
     public static Stat lstatOrNull(String path) {
         Pointer buf = SCRATCH.get();
-        if (LIBC.lstat(path, buf) < 0) {
+        if (LIBC.lstat(cString(path), buf) < 0) {
             int e = errno();
             if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
             throw new FsException(e, "lstat " + path);
@@ -222,7 +235,7 @@ public final class Posix {
     // ---- file descriptors ----------------------------------------------------------------------
 
     public static int open(String path, int flags, int mode) {
-        int fd = LIBC.open(path, flags | O_CLOEXEC, mode);
+        int fd = LIBC.open(cString(path), flags | O_CLOEXEC, mode);
         if (fd < 0) throw fail("open", path);
         return fd;
     }
@@ -254,6 +267,27 @@ public final class Posix {
         long n = LIBC.pread(fd, buf, count, offset);
         if (n < 0) throw fail("read", "fd " + fd);
         return (int) n;
+    }
+
+    /**
+     * Reads {@code dst.length} bytes from offset 0 of {@code fd}, fewer only if the file ends
+     * first; returns how many. Through a per-thread native buffer, grown as needed.
+     */
+    public static int readFully(int fd, byte[] dst) {
+        Pointer buf = READ_BUFFER.get();
+        if (buf.size() < dst.length) {
+            buf = Memory.allocateDirect(RUNTIME, Math.max(dst.length, (int) buf.size() * 2));
+            READ_BUFFER.set(buf);
+        }
+        int done = 0;
+        while (done < dst.length) {
+            long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), dst.length - done, done);
+            if (n < 0) throw fail("read", "fd " + fd);
+            if (n == 0) break;
+            done += (int) n;
+        }
+        buf.get(0, dst, 0, done);
+        return done;
     }
 
     public static int pwrite(int fd, Pointer buf, long count, long offset) {
@@ -323,6 +357,26 @@ public final class Posix {
         return v;
     }
 
+    /** {@link #getxattr} of an open file: no path lookup. */
+    public static byte[] fgetxattr(int fd, String name) {
+        Pointer buf = SCRATCH.get();
+        long n = LIBC.fgetxattr(fd, name, buf, 4096);
+        if (n < 0 && errno() == Errno.ERANGE) {
+            long size = LIBC.fgetxattr(fd, name, null, 0);
+            if (size < 0) throw fail("getxattr", "fd " + fd);
+            buf = Memory.allocateDirect(RUNTIME, (int) size + 1);
+            n = LIBC.fgetxattr(fd, name, buf, size);
+        }
+        if (n < 0) {
+            int e = errno();
+            if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) return null;
+            throw new FsException(e, "getxattr fd " + fd);
+        }
+        byte[] v = new byte[(int) n];
+        buf.get(0, v, 0, v.length);
+        return v;
+    }
+
     public static void setxattr(String path, String name, byte[] value, int flags) {
         Pointer buf = Memory.allocateDirect(RUNTIME, Math.max(1, value.length));
         buf.put(0, value, 0, value.length);
@@ -335,11 +389,30 @@ public final class Posix {
             if (errno() == Errno.EOPNOTSUPP) return List.of();
             throw fail("listxattr", path);
         }
-        List<String> names = new ArrayList<>();
-        if (size == 0) return names;
+        if (size == 0) return new ArrayList<>();
         Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
         long n = LIBC.llistxattr(path, buf, size);
         if (n < 0) throw fail("listxattr", path);
+        return xattrNames(buf, n);
+    }
+
+    /** {@link #listxattr} of an open file: no path lookup. */
+    public static List<String> flistxattr(int fd) {
+        long size = LIBC.flistxattr(fd, null, 0);
+        if (size < 0) {
+            if (errno() == Errno.EOPNOTSUPP) return List.of();
+            throw fail("listxattr", "fd " + fd);
+        }
+        if (size == 0) return new ArrayList<>();
+        Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
+        long n = LIBC.flistxattr(fd, buf, size);
+        if (n < 0) throw fail("listxattr", "fd " + fd);
+        return xattrNames(buf, n);
+    }
+
+    /** The names of a listxattr(2) answer: NUL-terminated, one after the other. */
+    private static List<String> xattrNames(Pointer buf, long n) {
+        List<String> names = new ArrayList<>();
         byte[] raw = new byte[(int) n];
         buf.get(0, raw, 0, raw.length);
         int start = 0;

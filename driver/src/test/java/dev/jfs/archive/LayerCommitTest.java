@@ -4,6 +4,7 @@ import static dev.jfs.union.Layers.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.github.luben.zstd.ZstdInputStream;
+import dev.jfs.changes.Change;
 import dev.jfs.changes.EntryXattrs;
 import dev.jfs.changes.StackViews;
 import dev.jfs.layout.UpperFormat;
@@ -158,7 +159,34 @@ class LayerCommitTest {
         theLayerImportedOnTheSameLowersShowsTheMergedView();
     }
 
+    @Test
+    void aFileThatShrinksOrGoesAwayWhileCommittedFailsWithItsOneLineError() throws Exception {
+        Path up = Files.createDirectories(tmp.resolve("u"));
+        file(up, "d/small", "0123456789");
+        Files.write(up.resolve("d/big"), new byte[(int) SmallFile.MAX_SIZE + 10]); // streamed, not read whole
+        file(up, "d/gone", "here\n");
+        UnionView v = UnionView.open(new LayerStack(List.of(bottom), up, null));
+        Node small = v.lookup("d/small"), big = v.lookup("d/big"), gone = v.lookup("d/gone");
+        Files.write(up.resolve("d/small"), new byte[4]);
+        Files.write(up.resolve("d/big"), new byte[4]);
+        Files.delete(up.resolve("d/gone"));
+
+        for (Node n : List.of(small, big)) {
+            Exception e = assertThrows(dev.jfs.UserError.class, () -> commitOne(v, n));
+            assertEquals("/" + n.path() + ": shrank while being committed (is it still being written?)", e.getMessage());
+        }
+        Exception e = assertThrows(dev.jfs.posix.FsException.class, () -> commitOne(v, gone));
+        assertEquals("listxattr " + gone.realPath() + ": No such file or directory", e.getMessage());
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
+
+    /** Writes the layer entry of one node, as the walk would report it added. */
+    static void commitOne(UnionView v, Node n) throws Exception {
+        try (LayerTar tar = new LayerTar(new ByteArrayOutputStream(), null)) {
+            new ChangesetWriter(v, tar, w -> fail(w)).accept(new Change(Change.Kind.ADDED, n.path(), n, null));
+        }
+    }
 
     record Commit(byte[] bytes, LayerCommit.Result result) {}
 

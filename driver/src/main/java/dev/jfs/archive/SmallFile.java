@@ -1,0 +1,61 @@
+package dev.jfs.archive;
+
+import dev.jfs.UserError;
+import dev.jfs.changes.EntryXattrs;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.union.Node;
+import dev.jfs.union.UnionView;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * A regular file small enough to hold in memory, read whole for its tar entry: its xattrs and
+ * its {@code st.size()} bytes. Both come through one descriptor, so the xattr calls cost no
+ * second walk of the path (on a deep tree, llistxattr by path costs as much as the open).
+ *
+ * <p>Whenever that way fails (open refused, the file gone or shorter than stat said, an xattr
+ * call refused), the file is read again the way {@link LayerTar} streams a big one: xattrs by
+ * path, data through a {@link FileChannel}. That way throws exactly the errors commit always
+ * threw, with the same messages, or succeeds if the failure was a passing one.
+ */
+record SmallFile(Map<String, byte[]> xattrs, byte[] data) {
+    /** Files up to this size are read whole; bigger ones are streamed. */
+    static final long MAX_SIZE = 1 << 20;
+
+    static SmallFile read(UnionView view, Node n) throws IOException {
+        byte[] data = new byte[(int) n.stat().size()];
+        int fd;
+        try {
+            fd = Posix.open(n.realPath(), Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+        } catch (FsException e) {
+            return readByPath(view, n, data);
+        }
+        try {
+            Map<String, byte[]> xattrs = EntryXattrs.ofOpenFile(fd);
+            if (Posix.readFully(fd, data) == data.length) return new SmallFile(xattrs, data);
+        } catch (FsException e) {
+            // read again by path below, which reports the failure as commit always did
+        } finally {
+            Posix.libc().close(fd);
+        }
+        return readByPath(view, n, data);
+    }
+
+    /** The old way: xattrs by path, then the data through a FileChannel. */
+    private static SmallFile readByPath(UnionView view, Node n, byte[] data) throws IOException {
+        Map<String, byte[]> xattrs = EntryXattrs.of(view, n);
+        try (FileChannel ch = FileChannel.open(Path.of(n.realPath()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer buf = ByteBuffer.wrap(data);
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) throw LayerTar.shrank(n.path());
+            }
+        }
+        return new SmallFile(xattrs, data);
+    }
+}
