@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** jfsmount and jfs umount as processes: their lifecycle and every error a user can cause. */
+/**
+ * jfsmount and jfs umount as processes: their lifecycle and every error a user can cause, with the
+ * Java launcher ({@code java -cp ... JfsMount}); ScriptLauncherTest runs the same through the script.
+ */
 class MountCliTest {
     @TempDir Path tmp;
     Path lower, upper, work, mnt;
@@ -37,7 +40,12 @@ class MountCliTest {
                 upper.toString(), "--work", work.toString()));
         args.addAll(List.of(extra));
         args.add(mnt.toString());
-        return jfsmount(args.toArray(String[]::new));
+        return launch(args.toArray(String[]::new));
+    }
+
+    /** jfsmount as users start it; ScriptLauncherTest runs this whole contract through scripts/jfsmount. */
+    Result launch(String... args) {
+        return jfsmount(args);
     }
 
     /** One line on stderr naming the thing at fault, non-zero exit, no stack trace. */
@@ -66,7 +74,7 @@ class MountCliTest {
 
     @Test
     void overlaySpellingOfOptionsWorks() throws Exception {
-        Result r = jfsmount("-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work + ",rw", mnt.toString());
+        Result r = launch("-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work + ",rw", mnt.toString());
         assertEquals(0, r.exit(), r.toString());
         assertEquals("hi\n", Files.readString(mnt.resolve("hello")));
     }
@@ -101,37 +109,37 @@ class MountCliTest {
     @Test
     void missingLowerIsOneLine() {
         Files.exists(lower);
-        Result r = jfsmount("--lower", tmp.resolve("nope").toString(), "--upper", upper.toString(), mnt.toString());
+        Result r = launch("--lower", tmp.resolve("nope").toString(), "--upper", upper.toString(), mnt.toString());
         assertOneLineError(r, tmp.resolve("nope").toString());
     }
 
     @Test
     void lowerThatIsAFileIsRefused() {
-        Result r = jfsmount("--lower", lower.resolve("hello").toString(), "--upper", upper.toString(), mnt.toString());
+        Result r = launch("--lower", lower.resolve("hello").toString(), "--upper", upper.toString(), mnt.toString());
         assertOneLineError(r, "not a directory");
     }
 
     @Test
     void upperInsideLowerIsRefused() {
-        Result r = jfsmount("--lower", lower.toString(), "--upper", lower.resolve("up").toString(), mnt.toString());
+        Result r = launch("--lower", lower.toString(), "--upper", lower.resolve("up").toString(), mnt.toString());
         assertOneLineError(r, "overlap");
     }
 
     @Test
     void badOptionIsOneLine() {
         assertOneLineError(mount("-o", "frobnicate"), "frobnicate");
-        assertOneLineError(jfsmount("--bogus", mnt.toString()), "--bogus");
+        assertOneLineError(launch("--bogus", mnt.toString()), "--bogus");
     }
 
     @Test
     void busyOrNonEmptyOrMissingMountpointIsRefused() throws Exception {
         assertEquals(0, mount().exit());
         Path otherUpper = tmp.resolve("upper2");
-        assertOneLineError(jfsmount("--lower", lower.toString(), "--upper", otherUpper.toString(), mnt.toString()), "busy");
+        assertOneLineError(launch("--lower", lower.toString(), "--upper", otherUpper.toString(), mnt.toString()), "busy");
         Path full = Files.createDirectories(tmp.resolve("full"));
         Files.writeString(full.resolve("x"), "x");
-        assertOneLineError(jfsmount("--lower", lower.toString(), "--upper", otherUpper.toString(), full.toString()), "not empty");
-        assertOneLineError(jfsmount("--lower", lower.toString(), "--upper", otherUpper.toString(),
+        assertOneLineError(launch("--lower", lower.toString(), "--upper", otherUpper.toString(), full.toString()), "not empty");
+        assertOneLineError(launch("--lower", lower.toString(), "--upper", otherUpper.toString(),
                 tmp.resolve("absent").toString()), "no such directory");
     }
 
@@ -140,7 +148,7 @@ class MountCliTest {
         assertEquals(0, mount().exit());
         Path mnt2 = Files.createDirectories(tmp.resolve("mnt2"));
         try {
-            Result r = jfsmount("--lower", lower.toString(), "--upper", upper.toString(), "--work", work.toString(), mnt2.toString());
+            Result r = launch("--lower", lower.toString(), "--upper", upper.toString(), "--work", work.toString(), mnt2.toString());
             assertOneLineError(r, "in use");
         } finally {
             forceUnmount(mnt2);

@@ -10,43 +10,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * scripts/jfsmount, the command users run: it starts the daemon JVM itself (no launcher JVM) and
  * returns once the daemon reports the mount ready, or passes on the daemon's one-line error and
- * exit status. MountCliTest covers the same contract for the Java launcher.
+ * exit status. Every test of MountCliTest runs again here through the script.
  */
-class ScriptLauncherTest {
-    @TempDir Path tmp;
-    Path lower, upper, work, mnt;
-
-    @BeforeEach
-    void layers() throws Exception {
-        lower = Files.createDirectories(tmp.resolve("lower"));
-        Files.writeString(lower.resolve("hello"), "hi\n");
-        upper = tmp.resolve("upper");
-        work = tmp.resolve("work");
-        mnt = Files.createDirectories(tmp.resolve("mnt"));
-    }
-
-    @AfterEach
-    void unmount() {
-        forceUnmount(mnt);
-    }
-
-    Result jfsmountScript(String... args) {
+class ScriptLauncherTest extends MountCliTest {
+    @Override
+    Result launch(String... args) {
         List<String> cmd = new ArrayList<>(List.of(repoScript("jfsmount").toString()));
         cmd.addAll(List.of(args));
         return run(cmd);
-    }
-
-    Result mount() {
-        return jfsmountScript("--lower", lower.toString(), "--upper", upper.toString(), "--work", work.toString(),
-                mnt.toString());
     }
 
     /** The daemon's pid, from the fsname jfs gives its mounts (jfs-PID). */
@@ -66,53 +42,21 @@ class ScriptLauncherTest {
     }
 
     @Test
-    void mountsThenReturnsWhileTheDaemonServesInItsOwnSession() throws Exception {
+    void returnsWhileTheDaemonServesInASessionOfItsOwnAndLogsToWork() throws Exception {
         Result r = mount();
         assertEquals(0, r.exit(), r.toString());
         assertEquals("", r.out(), r.toString());
         assertFalse(r.err().contains("jfs: mount ready"), "the ready line is for the launcher only: " + r);
-        assertTrue(isMounted(mnt));
         long pid = daemonPid();
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "daemon alive after the launcher left");
         assertEquals(pid, sessionOf(pid), "the daemon leads a session of its own (no terminal signals)");
         assertTrue(Files.exists(work.resolve("jfs.log")), "the daemon's output goes to WORK/jfs.log once mounted");
-
         assertEquals("hi\n", Files.readString(mnt.resolve("hello")));
-        Files.writeString(mnt.resolve("hello"), "changed\n");
-        Result u = jfs("umount", mnt.toString());
-        assertEquals(0, u.exit(), u.toString());
-        assertFalse(isMounted(mnt));
-        assertEquals("changed\n", Files.readString(upper.resolve("hello")));
-        assertEquals("hi\n", Files.readString(lower.resolve("hello")));
+        assertEquals(0, jfs("umount", mnt.toString()).exit());
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "daemon ends after umount");
-    }
-
-    @Test
-    void aMissingLayerIsTheDaemonsOneLineAndItsExitStatus() {
-        Result r = jfsmountScript("--lower", tmp.resolve("nope").toString(), "--upper", upper.toString(), mnt.toString());
-        MountCliTest.assertOneLineError(r, "nope");
-        assertEquals(1, r.exit(), r.toString());
-        assertTrue(r.err().startsWith("jfsmount: "), r.toString());
-        assertFalse(isMounted(mnt));
-    }
-
-    @Test
-    void aBadOptionIsAUsageError() {
-        Result r = jfsmountScript("--bogus", mnt.toString());
-        MountCliTest.assertOneLineError(r, "--bogus");
-        assertEquals(2, r.exit(), r.toString());
-    }
-
-    @Test
-    void aBusyMountpointIsRefusedAndTheFirstMountKeepsServing() throws Exception {
-        assertEquals(0, mount().exit());
-        Path otherUpper = tmp.resolve("upper2");
-        Result r = jfsmountScript("--lower", lower.toString(), "--upper", otherUpper.toString(), mnt.toString());
-        MountCliTest.assertOneLineError(r, "busy");
-        assertEquals("hi\n", Files.readString(mnt.resolve("hello")));
     }
 }
