@@ -1,7 +1,5 @@
 package dev.jfs.fuse;
 
-import dev.jfs.posix.FsException;
-import dev.jfs.posix.Posix;
 import jnr.ffi.Pointer;
 
 /**
@@ -32,11 +30,8 @@ final class CachedDirectories {
         if (got == OUT_HEADER + OPEN_OUT && reply.getInt(OUT_ERROR) == 0) {
             reply.putInt(OPEN_FLAGS, reply.getInt(OPEN_FLAGS) | FOPEN_CACHE_DIR | FOPEN_KEEP_CACHE);
         }
-        try {
-            Posix.write(deviceFd, reply, got);
-        } catch (FsException e) {
-            // ENOENT: the kernel gave up on this request; libfuse's RELEASEDIR never comes, a
-            // directory handle leaks (as when libfuse itself finds the request interrupted)
-        }
+        // If the kernel gave up on the request, its RELEASEDIR never comes and the directory
+        // handle leaks, as when libfuse itself finds a request interrupted.
+        CaptureChannel.send(deviceFd, reply, got);
     }
 }

@@ -64,4 +64,17 @@ final class CaptureChannel {
     Pointer answer() {
         return answer;
     }
+
+    /**
+     * Sends an answer to the kernel. False if the kernel no longer wants it (ENOENT: the request
+     * was interrupted), as libfuse's own sends shrug off.
+     */
+    static boolean send(int deviceFd, Pointer reply, int length) {
+        try {
+            Posix.write(deviceFd, reply, length);
+            return true;
+        } catch (FsException e) {
+            return false;
+        }
+    }
 }

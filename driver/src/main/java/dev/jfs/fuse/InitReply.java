@@ -1,7 +1,5 @@
 package dev.jfs.fuse;
 
-import dev.jfs.posix.FsException;
-import dev.jfs.posix.Posix;
 import jnr.ffi.Pointer;
 
 /**
@@ -53,10 +51,6 @@ final class InitReply {
             got = OUT_HEADER + INIT_OUT_FULL;
             reply.putInt(0, got);
         }
-        try {
-            Posix.write(deviceFd, reply, got);
-        } catch (FsException e) {
-            throw new IllegalStateException("the kernel refused jfs's FUSE_INIT reply: " + e.getMessage(), e);
-        }
+        if (!CaptureChannel.send(deviceFd, reply, got)) throw new IllegalStateException("the kernel refused jfs's FUSE_INIT reply");
     }
 }

@@ -1,7 +1,5 @@
 package dev.jfs.fuse;
 
-import dev.jfs.posix.FsException;
-import dev.jfs.posix.Posix;
 import java.util.Arrays;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -105,11 +103,7 @@ final class ReaddirPlus {
     }
 
     private void send(Pointer buf, int length) {
-        try {
-            Posix.write(deviceFd, buf, length);
-        } catch (FsException e) {
-            // ENOENT: the kernel gave up on this request (interrupted); nothing to do
-        }
+        CaptureChannel.send(deviceFd, buf, length); // false: the kernel gave up on it; nothing to do
     }
 
     private static int align8(int n) {

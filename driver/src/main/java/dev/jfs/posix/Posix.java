@@ -339,38 +339,33 @@ public final class Posix {
 
     /** The value of an xattr, or null if the entry has none of that name. */
     public static byte[] getxattr(String path, String name) {
-        Pointer buf = SCRATCH.get();
-        long n = LIBC.lgetxattr(path, name, buf, 4096);
-        if (n < 0 && errno() == Errno.ERANGE) {
-            long size = LIBC.lgetxattr(path, name, null, 0);
-            if (size < 0) throw fail("getxattr", path);
-            buf = Memory.allocateDirect(RUNTIME, (int) size + 1);
-            n = LIBC.lgetxattr(path, name, buf, size);
-        }
-        if (n < 0) {
-            int e = errno();
-            if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) return null;
-            throw new FsException(e, "getxattr " + path);
-        }
-        byte[] v = new byte[(int) n];
-        buf.get(0, v, 0, v.length);
-        return v;
+        return xattrValue("getxattr " + path, (buf, size) -> LIBC.lgetxattr(path, name, buf, size));
     }
 
     /** {@link #getxattr} of an open file: no path lookup. */
     public static byte[] fgetxattr(int fd, String name) {
+        return xattrValue("getxattr fd " + fd, (buf, size) -> LIBC.fgetxattr(fd, name, buf, size));
+    }
+
+    /** One of the getxattr calls: fills {@code buf} (up to {@code size}), or with a null buf, gives the size. */
+    private interface XattrCall {
+        long call(Pointer buf, long size);
+    }
+
+    /** Reads a value into the scratch buffer, or into one of its size if it is bigger. */
+    private static byte[] xattrValue(String what, XattrCall getxattr) {
         Pointer buf = SCRATCH.get();
-        long n = LIBC.fgetxattr(fd, name, buf, 4096);
+        long n = getxattr.call(buf, 4096);
         if (n < 0 && errno() == Errno.ERANGE) {
-            long size = LIBC.fgetxattr(fd, name, null, 0);
-            if (size < 0) throw fail("getxattr", "fd " + fd);
+            long size = getxattr.call(null, 0);
+            if (size < 0) throw new FsException(errno(), what);
             buf = Memory.allocateDirect(RUNTIME, (int) size + 1);
-            n = LIBC.fgetxattr(fd, name, buf, size);
+            n = getxattr.call(buf, size);
         }
         if (n < 0) {
             int e = errno();
             if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) return null;
-            throw new FsException(e, "getxattr fd " + fd);
+            throw new FsException(e, what);
         }
         byte[] v = new byte[(int) n];
         buf.get(0, v, 0, v.length);
