@@ -5,6 +5,7 @@ import dev.jfs.posix.Errno;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import com.kenai.jffi.CallContext;
 import com.kenai.jffi.CallingConvention;
 import com.kenai.jffi.Invoker;
@@ -19,9 +20,13 @@ import jnr.ffi.Runtime;
  * on native threads it creates and drops; jffi attaches each to the JVM for one callback and
  * detaches it again, which cost about 100 µs a request here (10x fuse-overlayfs). Our threads
  * are attached once: each receives a request from the kernel and lets libfuse's high-level
- * layer dispatch it to the callbacks of {@link JfsFuse}.
+ * layer dispatch it to the callbacks of {@link JfsFuse}. Three kinds of request take a detour
+ * through a {@link CaptureChannel}, so that jfs can complete what libfuse2 answers: INIT
+ * ({@link InitReply}), READDIRPLUS ({@link ReaddirPlus}) and OPENDIR ({@link CachedDirectories});
+ * FORGET, BATCH_FORGET and RELEASEDIR are looked at on their way ({@link ListedDirectories}).
  */
 final class FuseLoop {
+    private static final Logger LOG = Logger.getLogger(FuseLoop.class.getName());
     /** The libfuse2 calls that fuse_main makes for us, bound so we can make them ourselves. */
     public interface LibFuse2 {
         int fuse_parse_cmdline(Pointer args, Pointer mountpoint, Pointer multithreaded, Pointer foreground);
@@ -52,6 +57,8 @@ final class FuseLoop {
     private Pointer channel;
     private Pointer fuse;
     private Pointer session;
+    private final ListedDirectories listed = new ListedDirectories();
+    private NameLookups nameLookups;
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
     FuseLoop() {
@@ -122,6 +129,7 @@ final class FuseLoop {
         // Null if libfuse's channel is not laid out as known: then INIT and everything else go
         // through libfuse as they are (128 KiB requests, no READDIRPLUS).
         CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
+        if (capture == null) LOG.warning("libfuse's struct fuse_chan is not laid out as expected: 128 KiB requests, no READDIRPLUS");
         ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), listed, deviceFd);
         while (lib.fuse_session_exited(session) == 0) {
             chp.putPointer(0, channel);
@@ -143,9 +151,6 @@ final class FuseLoop {
             }
         }
     }
-
-    private NameLookups nameLookups;
-    private final ListedDirectories listed = new ListedDirectories();
 
     /** One for all loop threads: they share its helper threads. */
     private synchronized NameLookups nameLookups() {
