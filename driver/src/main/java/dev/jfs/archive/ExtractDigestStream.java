@@ -4,8 +4,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The uncompressed tar as it passes to the tar parser: counts and hashes every byte, so that the
@@ -23,11 +21,7 @@ final class ExtractDigestStream extends FilterInputStream {
 
     ExtractDigestStream(InputStream in) {
         super(in);
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
+        sha256 = Sha256.newDigest();
     }
 
     @Override
@@ -118,6 +112,6 @@ final class ExtractDigestStream extends FilterInputStream {
 
     /** {@code sha256:<hex>} of everything read so far. */
     String digest() {
-        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+        return Sha256.finish(sha256);
     }
 }

@@ -4,8 +4,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Passes bytes through, counting them and computing their sha256. */
 final class Sha256OutputStream extends FilterOutputStream {
@@ -14,11 +12,7 @@ final class Sha256OutputStream extends FilterOutputStream {
 
     Sha256OutputStream(OutputStream out) {
         super(out);
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        sha256 = Sha256.newDigest();
     }
 
     @Override
@@ -41,6 +35,6 @@ final class Sha256OutputStream extends FilterOutputStream {
 
     /** {@code sha256:<hex>} of everything written; call once, at the end. */
     String digest() {
-        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+        return Sha256.finish(sha256);
     }
 }

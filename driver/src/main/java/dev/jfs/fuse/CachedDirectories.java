@@ -12,16 +12,12 @@ import jnr.ffi.Pointer;
  * the cache) in its answer and send it on.
  */
 final class CachedDirectories {
-    private static final int FUSE_OPENDIR = 27;
-    private static final int IN_OPCODE = 4, OUT_HEADER = 16, OUT_ERROR = 4;
+    static final int FUSE_OPENDIR = 27;
+    private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     private static final int OPEN_OUT = 16, OPEN_FLAGS = OUT_HEADER + 8; // struct fuse_open_out: fh, open_flags
     private static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3;
 
     private CachedDirectories() {}
-
-    static boolean isOpendir(Pointer request, int length) {
-        return length >= 8 && request.getInt(IN_OPCODE) == FUSE_OPENDIR;
-    }
 
     static void answer(CaptureChannel capture, int deviceFd, Pointer request, int length) {
         int got = capture.process(request, length);

@@ -49,6 +49,7 @@ final class FuseLoop {
     }
 
     private static final int EINTR = 4, EAGAIN = 11, RTLD_NOW = 2;
+    private static final int IN_OPCODE = 4;
 
     private final LibFuse2 lib;
     private final Runtime runtime;
@@ -139,15 +140,14 @@ final class FuseLoop {
                 lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
                 break;
             }
-            if (capture != null && ReaddirPlus.isReaddirPlus(buf, n)) {
-                readdirPlus.answer(buf, n);
-            } else if (capture != null && CachedDirectories.isOpendir(buf, n)) {
-                CachedDirectories.answer(capture, deviceFd, buf, n);
-            } else if (capture != null && InitReply.isInit(buf, n)) {
-                InitReply.answer(capture, deviceFd, buf, n);
-            } else {
-                listed.observe(buf, n);
-                lib.fuse_session_process(session, buf, n, chp.getPointer(0));
+            switch (capture == null ? 0 : buf.getInt(IN_OPCODE)) { // struct fuse_in_header: len, opcode, ...
+                case ReaddirPlus.FUSE_READDIRPLUS -> readdirPlus.answer(buf, n);
+                case CachedDirectories.FUSE_OPENDIR -> CachedDirectories.answer(capture, deviceFd, buf, n);
+                case InitReply.FUSE_INIT -> InitReply.answer(capture, deviceFd, buf, n);
+                default -> {
+                    listed.observe(buf, n);
+                    lib.fuse_session_process(session, buf, n, chp.getPointer(0));
+                }
             }
         }
     }

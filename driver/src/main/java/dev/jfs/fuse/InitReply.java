@@ -21,8 +21,7 @@ final class InitReply {
     /** One request: the payload plus headers, as the kernel requires of the reader's buffer. */
     static final int BUFFER = MAX_IO + 8192;
 
-    private static final int FUSE_INIT = 26;
-    private static final int IN_OPCODE = 4; // struct fuse_in_header: len, opcode, unique, nodeid, ...
+    static final int FUSE_INIT = 26;
     private static final int OUT_HEADER = 16; // struct fuse_out_header: len, error, unique
     private static final int INIT_OUT_LIBFUSE2 = 24; // major minor max_readahead flags max_bg cong max_write
     private static final int INIT_OUT_FULL = 64;
@@ -30,10 +29,6 @@ final class InitReply {
     private static final int FUSE_DO_READDIRPLUS = 1 << 13, FUSE_MAX_PAGES = 1 << 22;
 
     private InitReply() {}
-
-    static boolean isInit(Pointer request, int length) {
-        return length >= 8 && request.getInt(IN_OPCODE) == FUSE_INIT;
-    }
 
     /**
      * Has libfuse process the INIT request and sends its reply, widened, to the kernel on

@@ -15,7 +15,8 @@ import jnr.ffi.Runtime;
  * offsets, so the kernel resumes where the records it took end. One per request loop thread.
  */
 final class ReaddirPlus {
-    private static final int FUSE_READDIR = 28, FUSE_READDIRPLUS = 44;
+    private static final int FUSE_READDIR = 28;
+    static final int FUSE_READDIRPLUS = 44;
     // struct fuse_in_header (40 bytes: len, opcode, unique, nodeid, uid, gid, pid), then
     // struct fuse_read_in (fh, offset, size at 16, ...)
     private static final int IN_HEADER = 40, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16;
@@ -46,10 +47,6 @@ final class ReaddirPlus {
         this.listed = listed;
         this.deviceFd = deviceFd;
         this.reply = Memory.allocateDirect(runtime, OUT_HEADER + InitReply.MAX_IO, true);
-    }
-
-    static boolean isReaddirPlus(Pointer request, int length) {
-        return length >= READ_IN_SIZE + 4 && request.getInt(IN_OPCODE) == FUSE_READDIRPLUS;
     }
 
     /** Answers the READDIRPLUS request in {@code request} to the kernel. */

@@ -347,7 +347,7 @@ public final class Posix {
         return xattrValue("getxattr fd " + fd, (buf, size) -> LIBC.fgetxattr(fd, name, buf, size));
     }
 
-    /** One of the getxattr calls: fills {@code buf} (up to {@code size}), or with a null buf, gives the size. */
+    /** A getxattr or listxattr call: fills {@code buf} (up to {@code size}), or with a null buf, gives the size. */
     private interface XattrCall {
         long call(Pointer buf, long size);
     }
@@ -379,29 +379,25 @@ public final class Posix {
     }
 
     public static List<String> listxattr(String path) {
-        long size = LIBC.llistxattr(path, null, 0);
-        if (size < 0) {
-            if (errno() == Errno.EOPNOTSUPP) return List.of();
-            throw fail("listxattr", path);
-        }
-        if (size == 0) return new ArrayList<>();
-        Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
-        long n = LIBC.llistxattr(path, buf, size);
-        if (n < 0) throw fail("listxattr", path);
-        return xattrNames(buf, n);
+        return xattrList("listxattr " + path, (buf, size) -> LIBC.llistxattr(path, buf, size));
     }
 
     /** {@link #listxattr} of an open file: no path lookup. */
     public static List<String> flistxattr(int fd) {
-        long size = LIBC.flistxattr(fd, null, 0);
+        return xattrList("listxattr fd " + fd, (buf, size) -> LIBC.flistxattr(fd, buf, size));
+    }
+
+    /** Asks the size, then the names (none where the filesystem has no xattrs). */
+    private static List<String> xattrList(String what, XattrCall listxattr) {
+        long size = listxattr.call(null, 0);
         if (size < 0) {
             if (errno() == Errno.EOPNOTSUPP) return List.of();
-            throw fail("listxattr", "fd " + fd);
+            throw new FsException(errno(), what);
         }
         if (size == 0) return new ArrayList<>();
         Pointer buf = Memory.allocateDirect(RUNTIME, (int) size);
-        long n = LIBC.flistxattr(fd, buf, size);
-        if (n < 0) throw fail("listxattr", "fd " + fd);
+        long n = listxattr.call(buf, size);
+        if (n < 0) throw new FsException(errno(), what);
         return xattrNames(buf, n);
     }
 

@@ -105,10 +105,6 @@ public final class UnionFs {
     // ---- opening files -------------------------------------------------------------------------
 
     /**
-     * Opens a file and returns the descriptor of its real file. Opening for writing or with
-     * O_TRUNC copies it up first (without data when O_TRUNC will empty it anyway).
-     */
-    /**
      * Open flags the kernel has already applied on the mount's side, kept off the real file: with
      * O_DIRECT the kernel bypasses the mount's page cache and sends each read and write to us,
      * but our buffers are not aligned as O_DIRECT on the real file would demand (reads failed
@@ -116,6 +112,10 @@ public final class UnionFs {
      */
     private static final int KERNEL_DOES = Posix.O_DIRECT;
 
+    /**
+     * Opens a file and returns the descriptor of its real file. Opening for writing or with
+     * O_TRUNC copies it up first (without data when O_TRUNC will empty it anyway).
+     */
     public int open(String path, int flags) {
         boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
         int realFlags = flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | KERNEL_DOES);
