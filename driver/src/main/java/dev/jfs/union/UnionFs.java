@@ -9,6 +9,7 @@ import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -24,6 +25,12 @@ import java.util.function.Supplier;
  * <p>Locking, one rule for the whole tree: every operation that changes names takes the write
  * lock; lookups and reads take the read lock; data I/O on open files takes none. So a lookup
  * never sees a change half made (say, a rename before its whiteout).
+ *
+ * <p>Caching: a writer says what it is about to change before it changes anything, either a few
+ * names ({@link #changeLeaf}: a file made or removed in an upper directory, attributes of an upper
+ * entry) or more ({@link #changeStructure}: copy-up, whiteouts, rename, rmdir). What the view had
+ * cached is forgotten for those names only, or all of it. Until then the writer's own lookups may
+ * use the caches, which are still true.
  */
 public final class UnionFs {
     private final UnionView view;
@@ -33,6 +40,9 @@ public final class UnionFs {
     private final HardlinkIndex index;
     private final Lock read;
     private final Lock write;
+    /** What the writer holding the lock has said it changes (see {@link #writing}). */
+    private final List<String> leaves = new ArrayList<>();
+    private boolean structural;
 
     private UnionFs(UnionView view, UpperFormat format, CopyUp copyUp) {
         this.view = view;
@@ -123,9 +133,10 @@ public final class UnionFs {
             String real = reading(() -> view.require(path).realPath);
             return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
         }
-        return writing(() -> {
+        return writingLeaves(() -> {
             Node n = view.require(path);
             if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            // A file already in the upper: opening it changes nothing the view caches.
             String real = copyUp(n, (flags & Posix.O_TRUNC) == 0);
             return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
         });
@@ -134,7 +145,7 @@ public final class UnionFs {
     /** Creates and opens a new regular file (O_CREAT on a name that does not exist). */
     public int create(String path, int mode, int flags, Caller caller) {
         int realFlags = (flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | Posix.O_TRUNC | KERNEL_DOES));
-        return writing(() -> {
+        return writingLeaves(() -> {
             Node existing = view.lookup(path);
             if (existing != null) {
                 if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, "/" + path);
@@ -153,7 +164,7 @@ public final class UnionFs {
     // ---- making names --------------------------------------------------------------------------
 
     public void mkdir(String path, int mode, Caller caller) {
-        writing(() -> {
+        writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
             place(path, Stat.S_IFDIR | (mode & 07777), caller, at -> Posix.mkdir(at, mode & 07777));
             return null;
@@ -162,7 +173,7 @@ public final class UnionFs {
 
     /** FIFOs, sockets and (as root) device nodes. */
     public void mknod(String path, int mode, long rdev, Caller caller) {
-        writing(() -> {
+        writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
             place(path, mode, caller, at -> Posix.mknod(at, mode, rdev));
             return null;
@@ -170,7 +181,7 @@ public final class UnionFs {
     }
 
     public void symlink(String target, String path, Caller caller) {
-        writing(() -> {
+        writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
             place(path, Stat.S_IFLNK | 0777, caller, at -> Posix.symlink(target, at));
             return null;
@@ -179,7 +190,7 @@ public final class UnionFs {
 
     /** A hard link: the file is copied up (through the index if it has lower names) and linked. */
     public void link(String from, String to) {
-        writing(() -> {
+        writingLeaves(() -> {
             Node src = view.require(from);
             if (src.isDirectory()) throw new FsException(Errno.EPERM, "/" + from);
             if (view.lookup(to) != null) throw new FsException(Errno.EEXIST, "/" + to);
@@ -200,11 +211,20 @@ public final class UnionFs {
         if (Markers.isMarkerName(name)) throw new FsException(Errno.EINVAL, "/" + path + ": .wh. names are reserved");
         Node parent = view.require(RelPath.parent(path));
         if (!parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
+        Probe there = upper.probe(path);
+        boolean whiteout = there.kind() == Probe.Kind.WHITEOUT;
+        if (parent.layer == 0 && !whiteout) {
+            // The common case: a new name in a directory the upper already has.
+            changeLeaf(path);
+            String dst = parent.realPath + "/" + name;
+            maker.make(dst);
+            finish(dst, mode, caller, parent.realPath, false);
+            return;
+        }
+        changeStructure();
         String parentReal = upperDir(parent);
         String dst = parentReal + "/" + name;
         boolean isDir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
-        Probe there = upper.probe(path);
-        boolean whiteout = there.kind() == Probe.Kind.WHITEOUT;
         boolean whiteoutDevice = whiteout && Posix.lstatOrNull(dst) != null;
         if (!whiteoutDevice) {
             // Nothing in the upper, or a .wh.NAME file beside it: make the entry in place.
@@ -250,7 +270,7 @@ public final class UnionFs {
     // ---- removing names ------------------------------------------------------------------------
 
     public void unlink(String path) {
-        writing(() -> {
+        writingLeaves(() -> {
             Node n = view.require(path);
             if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
             remove(n);
@@ -278,9 +298,17 @@ public final class UnionFs {
         String name = RelPath.name(n.path);
         Node parent = view.require(RelPath.parent(n.path));
         boolean lowerHasIt = view.childBelowUpper(parent, name) != null;
+        boolean inUpper = n.layer == 0;
+        if (inUpper && !lowerHasIt && !n.isDirectory() && parent.layer == 0) {
+            // A file only the upper has: its name goes, nothing takes its place.
+            changeLeaf(n.path);
+            upper.forgetOrigin(n.stat.ino());
+            Posix.unlink(parent.realPath + "/" + name);
+            return;
+        }
+        changeStructure();
         String parentReal = upperDir(parent);
         String real = parentReal + "/" + name;
-        boolean inUpper = n.layer == 0;
         if (!inUpper) {
             format.writeWhiteout(parentReal, name);
             return;
@@ -378,51 +406,61 @@ public final class UnionFs {
     // ---- changing attributes -------------------------------------------------------------------
 
     public void chmod(String path, int mode) {
-        writing(() -> {
-            Posix.chmod(copyUp(view.require(path), true), mode & 07777);
+        writingLeaves(() -> {
+            Posix.chmod(copyUp(attributesOf(view.require(path)), true), mode & 07777);
             return null;
         });
     }
 
     public void chown(String path, int uid, int gid) {
-        writing(() -> {
-            Posix.lchown(copyUp(view.require(path), true), uid, gid);
+        writingLeaves(() -> {
+            Posix.lchown(copyUp(attributesOf(view.require(path)), true), uid, gid);
             return null;
         });
     }
 
     public void truncate(String path, long size) {
-        writing(() -> {
+        writingLeaves(() -> {
             Node n = view.require(path);
             if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            // A file already in the upper: its size is not cached.
             Posix.truncate(copyUp(n, size > 0), size);
             return null;
         });
     }
 
     public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
-        writing(() -> {
-            Posix.utimens(copyUp(view.require(path), true), atimeSec, atimeNsec, mtimeSec, mtimeNsec);
+        writingLeaves(() -> {
+            Posix.utimens(copyUp(attributesOf(view.require(path)), true), atimeSec, atimeNsec, mtimeSec, mtimeNsec);
             return null;
         });
     }
 
     public void setxattr(String path, String name, byte[] value, int flags) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.EPERM, name);
-        writing(() -> {
-            Posix.setxattr(copyUp(view.require(path), true), name, value, flags);
+        writingLeaves(() -> {
+            Posix.setxattr(copyUp(attributesOf(view.require(path)), true), name, value, flags);
             return null;
         });
     }
 
     public void removexattr(String path, String name) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.ENODATA, name);
-        writing(() -> {
+        writingLeaves(() -> {
             Node n = view.require(path);
             if (view.getxattr(n, name) == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
-            Posix.removexattr(copyUp(n, true), name);
+            Posix.removexattr(copyUp(attributesOf(n), true), name);
             return null;
         });
+    }
+
+    /**
+     * The node whose attributes are about to change: one already in the upper changes alone
+     * (copy-up, which a lower one needs, is a structural change of its own).
+     */
+    private Node attributesOf(Node n) {
+        if (n.layer == 0 && !n.indexed) changeLeaf(n.path);
+        return n;
     }
 
     // ---- copy-up -------------------------------------------------------------------------------
@@ -433,6 +471,7 @@ public final class UnionFs {
      */
     private String copyUp(Node n, boolean withData) {
         if (n.layer == 0) return n.realPath;
+        changeStructure();
         String parentReal = upperDir(view.require(RelPath.parent(n.path)));
         String dst = parentReal + "/" + RelPath.name(n.path);
         long origin = view.inode(n);
@@ -464,14 +503,50 @@ public final class UnionFs {
         }
     }
 
+    /** Runs a change that may reach anywhere: every cache is forgotten after it. */
     private <T> T writing(Supplier<T> op) {
+        return writing(true, op);
+    }
+
+    /**
+     * Runs a change that says what it changes, {@link #changeLeaf} or {@link #changeStructure},
+     * before it changes anything; it may look up through the caches until then.
+     */
+    private <T> T writingLeaves(Supplier<T> op) {
+        return writing(false, op);
+    }
+
+    private <T> T writing(boolean structuralFromStart, Supplier<T> op) {
         write.lock();
+        boolean done = false;
+        structural = false;
+        leaves.clear();
         try {
-            upper.changing();
-            return op.get();
+            if (structuralFromStart) changeStructure();
+            T result = op.get();
+            done = true;
+            return result;
         } finally {
-            upper.changed();
+            // A failure half-way through a leaf change: forget everything, to be sure.
+            if (structural || (!done && !leaves.isEmpty())) {
+                upper.changed();
+            } else {
+                upper.changedOnly(leaves);
+                for (String p : leaves) view.forget(p);
+            }
             write.unlock();
         }
+    }
+
+    /** The writer is about to change the entry at {@code path}, and nothing else. */
+    private void changeLeaf(String path) {
+        upper.changing();
+        leaves.add(path);
+    }
+
+    /** The writer is about to change more than single entries. */
+    private void changeStructure() {
+        upper.changing();
+        structural = true;
     }
 }

@@ -163,6 +163,11 @@ public final class UnionView {
         return hasUpper ? ((UpperLayer) layers[0]).cacheGeneration() : 0;
     }
 
+    /** Forgets the merged directory cached at {@code path}, if any (see {@link UpperLayer#changedOnly}). */
+    void forget(String path) {
+        dirs.remove(path);
+    }
+
     private void cacheDir(String path, Node dir, long gen) {
         if (dirs.size() > MAX_CACHED_DIRS) dirs.clear();
         dirs.put(path, new CachedDir(gen, dir));

@@ -3,13 +3,17 @@ package dev.jfs.union;
 import dev.jfs.layout.Markers;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
+import java.util.Collection;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The writable layer. Only the mount changes it, always under {@link UnionFs}'s write lock, which
- * calls {@link #changed()} after every change: probes are cached per generation, so between
- * changes a lookup costs no system call for what it already asked. Regular files are never
- * cached: writes through open descriptors change their stat without any lock.
+ * The writable layer. Only the mount changes it, always under {@link UnionFs}'s write lock. Probes
+ * are cached, so a lookup costs no system call for what it already asked. After a change that
+ * may reach anywhere (copy-up, whiteout, rename, rmdir) the writer calls {@link #changed()} and
+ * everything cached goes (a new generation); after one that touches only a few names (a file
+ * created or removed in an upper directory, attributes of an upper entry) it calls
+ * {@link #changedOnly} and only those names and their parents' stat are asked again. Regular
+ * files are never cached: writes through open descriptors change their stat without any lock.
  */
 final class UpperLayer extends Layer {
     private static final int MAX_CACHED = 1 << 20;
@@ -44,6 +48,35 @@ final class UpperLayer extends Layer {
         writing = false;
         if (probes.size() > MAX_CACHED) probes.clear();
         if (origins.size() > MAX_CACHED) origins.clear();
+    }
+
+    /**
+     * A writer is done, having changed only the entries at {@code rels} (see the class comment):
+     * their cached probes go, and their parent directories' cached stat (times, size, links) is
+     * read again. Opaque and redirect markers are kept: only a structural change sets them.
+     */
+    void changedOnly(Collection<String> rels) {
+        for (String rel : rels) probes.remove(rel);
+        for (String rel : rels) {
+            if (!rel.isEmpty()) restatDirectory(RelPath.parent(rel));
+        }
+        writing = false;
+    }
+
+    private void restatDirectory(String rel) {
+        Cached c = probes.get(rel);
+        if (c == null) return;
+        Stat st = c.generation == generation && c.probe.isDirectory() ? Posix.lstatOrNull(real(rel)) : null;
+        if (st != null && st.isDirectory()) {
+            probes.put(rel, new Cached(generation, Probe.dir(st, c.probe.opaque(), c.probe.redirect())));
+        } else {
+            probes.remove(rel);
+        }
+    }
+
+    /** An upper inode is gone (its last name removed): its number may come back for a new file. */
+    void forgetOrigin(long ino) {
+        origins.remove(ino);
     }
 
     @Override

@@ -1,0 +1,186 @@
+package dev.jfs.union;
+
+import static dev.jfs.union.Layers.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jfs.layout.UpperFormat;
+import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The union's caches against the disk. A union that has just looked at everything (so its caches
+ * are full) is changed, then must answer exactly as a view opened fresh on the same directories:
+ * the same names, and for each the same type, mode, owner, size, links, times and inode number.
+ * A change that forgot to drop something it touched shows up here as a stale answer.
+ */
+class UnionCachingTest {
+    @TempDir Path tmp;
+    Path top, bottom, upper, work;
+
+    /** Names the random changes pick from: lower files and directories, and new names. */
+    static final String[] NAMES = {
+        "a", "b", "etc", "etc/motd", "etc/hosts", "etc/new", "opq", "opq/new", "opq/old",
+        "d", "d/sub", "d/sub/deep", "d/x", "n", "n/m", "n/m/k", "gone", "link1", "link2",
+    };
+
+    @BeforeEach
+    void layers() throws Exception {
+        top = dir(tmp, "top");
+        bottom = dir(tmp, "bottom");
+        upper = tmp.resolve("upper");
+        work = tmp.resolve("work");
+        file(bottom, "etc/motd", "hello\n");
+        file(bottom, "etc/hosts", "localhost\n");
+        file(bottom, "gone", "deleted by top\n");
+        file(bottom, "opq/old", "hidden by opaque\n");
+        file(bottom, "d/sub/deep", "deep\n");
+        file(bottom, "link1", "two names\n");
+        Files.createLink(bottom.resolve("link2"), bottom.resolve("link1"));
+        file(top, "etc/motd", "top wins\n");
+        file(top, "opq/new", "new\n");
+        file(top, "a", "a\n");
+        whiteoutDevice(top, "gone");
+        opaqueXattr(top, "opq");
+    }
+
+    UnionFs open(UpperFormat format) {
+        return UnionFs.open(stack(), format);
+    }
+
+    LayerStack stack() {
+        return new LayerStack(List.of(top, bottom), upper, work).validate();
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void aLongLivedUnionAnswersAsAFreshViewAfterEveryChange(UpperFormat format) {
+        UnionFs fs = open(format);
+        Random random = new Random(20261125);
+        int failed = 0;
+        for (int step = 0; step < 600; step++) {
+            lookAtEverything(fs);
+            String change = randomChange(fs, random);
+            if (change.endsWith("failed")) failed++;
+            assertEquals(tree(UnionView.open(stack())), tree(fs.view()), "after step " + step + ": " + change);
+        }
+        assertTrue(600 - failed >= 100, "only " + (600 - failed) + " of 600 changes succeeded");
+    }
+
+    @Test
+    void aNewFileNeverShowsTheOriginOfAFileRemovedBeforeIt() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.chmod("etc/hosts", 0600);                 // copy-up: the upper file records its origin
+        fs.rename("etc/hosts", "moved");             // an upper-only name with an origin
+        long origin = fs.getattr("moved").ino();     // now cached by the upper file's inode number
+        fs.unlink("moved");                          // that inode is freed...
+        for (int i = 0; i < 20; i++) {               // ...and may be given to a new file
+            create(fs, "fresh" + i, "x");
+            long real = Posix.lstat(upper.resolve("fresh" + i).toString()).ino();
+            assertEquals(real, fs.getattr("fresh" + i).ino(), "fresh" + i);
+            assertNotEquals(origin, fs.getattr("fresh" + i).ino());
+        }
+    }
+
+    @Test
+    void aDirectoryShowsItsNewTimesAndLinksAfterEachEntryMadeInIt() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.mkdir("n", 0755, Caller.ROOT);
+        Stat before = fs.getattr("n");
+        Thread.sleep(5);
+        fs.mkdir("n/m", 0755, Caller.ROOT);
+        Stat after = fs.getattr("n");
+        assertEquals(before.nlink() + 1, after.nlink());
+        assertTrue(after.mtimeSec() * 1_000_000_000L + after.mtimeNsec() > before.mtimeSec() * 1_000_000_000L + before.mtimeNsec());
+        assertEquals(Posix.lstat(upper.resolve("n").toString()).mtimeNsec(), after.mtimeNsec());
+    }
+
+    /** Looks up, stats and lists every merged entry and every name of {@link #NAMES}. */
+    static void lookAtEverything(UnionFs fs) {
+        tree(fs.view());
+        for (String n : NAMES) fs.view().lookup(n);
+    }
+
+    /** Every merged entry: what it is, its attributes and (directories) its names. */
+    static TreeMap<String, String> tree(UnionView view) {
+        TreeMap<String, String> out = new TreeMap<>();
+        List<String> todo = new ArrayList<>(List.of(""));
+        while (!todo.isEmpty()) {
+            String path = todo.remove(todo.size() - 1);
+            Node n = view.lookup(path);
+            Stat s = n.stat();
+            String what = String.format("mode=%o uid=%d gid=%d size=%d nlink=%d mtime=%d.%d ctime=%d.%d ino=%d",
+                    s.mode(), s.uid(), s.gid(), s.isDirectory() ? -1 : s.size(), s.nlink(),
+                    s.mtimeSec(), s.mtimeNsec(), s.ctimeSec(), s.ctimeNsec(), view.inode(n));
+            if (n.isDirectory()) {
+                List<String> names = new ArrayList<>();
+                for (DirEntry e : view.readdir(n)) {
+                    names.add(e.name());
+                    todo.add(RelPath.join(path, e.name()));
+                }
+                names.sort(null);
+                what += " names=" + names;
+            }
+            out.put("/" + path, what);
+        }
+        return out;
+    }
+
+    /** One change picked at random, made through {@code fs}; says what it was and whether it failed. */
+    static String randomChange(UnionFs fs, Random random) {
+        String p = NAMES[random.nextInt(NAMES.length)];
+        String q = NAMES[random.nextInt(NAMES.length)];
+        int kind = random.nextInt(12);
+        String what = switch (kind) {
+            case 0 -> "create " + p;
+            case 1 -> "mkdir " + p;
+            case 2 -> "unlink " + p;
+            case 3 -> "rmdir " + p;
+            case 4 -> "rename " + p + " " + q;
+            case 5 -> "chmod " + p;
+            case 6 -> "truncate " + p;
+            case 7 -> "setxattr " + p;
+            case 8 -> "removexattr " + p;
+            case 9 -> "link " + p + " " + q;
+            case 10 -> "symlink " + p;
+            default -> "utimens " + p;
+        };
+        try {
+            switch (kind) {
+                case 0 -> {
+                    int fd = fs.create(p, Stat.S_IFREG | 0644, Posix.O_WRONLY, new Caller(1000, 1000));
+                    byte[] b = "new\n".getBytes(StandardCharsets.UTF_8);
+                    Posix.libc().pwrite(fd, b, b.length, 0);
+                    Posix.close(fd);
+                }
+                case 1 -> fs.mkdir(p, 0750, Caller.ROOT);
+                case 2 -> fs.unlink(p);
+                case 3 -> fs.rmdir(p);
+                case 4 -> fs.rename(p, q);
+                case 5 -> fs.chmod(p, 0600 | random.nextInt(0100));
+                case 6 -> fs.truncate(p, random.nextInt(3));
+                case 7 -> fs.setxattr(p, "user.k", new byte[] {(byte) random.nextInt(100)}, 0);
+                case 8 -> fs.removexattr(p, "user.k");
+                case 9 -> fs.link(p, q);
+                case 10 -> fs.symlink("target", p, Caller.ROOT);
+                default -> fs.utimens(p, 1000, 0, 2000 + random.nextInt(1000), 0);
+            }
+            return what;
+        } catch (FsException e) {
+            return what + " failed";
+        }
+    }
+}
