@@ -29,13 +29,22 @@ final class CaptureChannel {
         this.lib = lib;
         this.session = session;
         this.pipe = Posix.pipe();
-        this.channel = Memory.allocateDirect(runtime, CHAN_SIZE, true);
+        this.channel = copy(runtime, mountChannel, pipe[1], bufsize);
+        this.answer = Memory.allocateDirect(runtime, CAPACITY, true);
+    }
+
+    /**
+     * A copy of the mount's struct fuse_chan whose answers go to {@code fd}. Only for a channel
+     * whose layout {@link #of} has accepted.
+     */
+    static Pointer copy(Runtime runtime, Pointer mountChannel, int fd, long bufsize) {
+        Pointer channel = Memory.allocateDirect(runtime, CHAN_SIZE, true);
         byte[] chan = new byte[CHAN_SIZE];
         mountChannel.get(0, chan, 0, CHAN_SIZE);
         channel.put(0, chan, 0, CHAN_SIZE);
-        channel.putInt(CHAN_FD, pipe[1]);
+        channel.putInt(CHAN_FD, fd);
         channel.putLong(CHAN_BUFSIZE, bufsize);
-        this.answer = Memory.allocateDirect(runtime, CAPACITY, true);
+        return channel;
     }
 
     /**

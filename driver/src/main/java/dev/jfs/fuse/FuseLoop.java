@@ -102,11 +102,17 @@ final class FuseLoop {
         return f == 0 ? null : Pointer.wrap(runtime, f);
     }
 
-    /** Serves requests on {@code threads} threads until the filesystem is unmounted. */
-    void run(int threads) {
+    /**
+     * Serves requests on {@code threads} threads until the filesystem is unmounted. With a spin
+     * time, the first thread reads from a descriptor of its own and keeps asking that long after
+     * each request before it sleeps ({@link PolledDevice}); the others sleep on the mount's
+     * descriptor and take what comes while it is busy.
+     */
+    void run(int threads, int spinMicros) {
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(this::serveRequests, "fuse-" + i);
+            long spinNanos = i == 0 ? spinMicros * 1000L : 0;
+            Thread t = new Thread(() -> serveRequests(spinNanos), "fuse-" + i);
             t.start();
             workers.add(t);
         }
@@ -122,20 +128,28 @@ final class FuseLoop {
         lib.fuse_destroy(fuse);
     }
 
-    private void serveRequests() {
+    private void serveRequests(long spinNanos) {
         long size = Math.max(lib.fuse_chan_bufsize(channel), InitReply.BUFFER);
         Pointer buf = Memory.allocateDirect(runtime, (int) size);
         Pointer chp = Memory.allocateDirect(runtime, runtime.addressSize());
-        int deviceFd = lib.fuse_chan_fd(channel);
         // Null if libfuse's channel is not laid out as known: then INIT and everything else go
-        // through libfuse as they are (128 KiB requests, no READDIRPLUS).
+        // through libfuse as they are (128 KiB requests, no READDIRPLUS, no polling).
         CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
         if (capture == null) LOG.warning("libfuse's struct fuse_chan is not laid out as expected: 128 KiB requests, no READDIRPLUS");
+        PolledDevice device = spinNanos > 0 && capture != null ? PolledDevice.cloneOf(lib.fuse_chan_fd(channel), spinNanos, runtime) : null;
+        int deviceFd = device != null ? device.fd : lib.fuse_chan_fd(channel);
+        Pointer answerChannel = device != null ? CaptureChannel.copy(runtime, channel, device.fd, lib.fuse_chan_bufsize(channel)) : null;
         ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), listed, deviceFd);
         while (lib.fuse_session_exited(session) == 0) {
-            chp.putPointer(0, channel);
-            int n = lib.fuse_chan_recv(chp, buf, size);
-            if (n == -EINTR || n == -EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+            int n;
+            if (device != null) {
+                n = device.next(buf, size);
+                chp.putPointer(0, answerChannel);
+            } else {
+                chp.putPointer(0, channel);
+                n = lib.fuse_chan_recv(chp, buf, size);
+                if (n == -EINTR || n == -EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+            }
             if (n <= 0) {
                 lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
                 break;
@@ -151,6 +165,7 @@ final class FuseLoop {
             }
         }
     }
+
 
     /** One for all loop threads: they share its helper threads. */
     private synchronized NameLookups nameLookups() {

@@ -62,7 +62,7 @@ public final class FuseMount {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread serving = new Thread(() -> {
             try {
-                loop.run(options.threads);
+                loop.run(options.threads, options.spinMicros);
             } catch (Throwable t) {
                 failure.set(t);
             }

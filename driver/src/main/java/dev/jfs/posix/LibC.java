@@ -67,5 +67,7 @@ public interface LibC {
     int geteuid();
     int getegid();
     int umount2(String target, int flags);
+    int ioctl(int fd, long request, int[] arg);
+    int poll(Pointer fds, long nfds, int timeout);
     int syncfs(int fd);
 }

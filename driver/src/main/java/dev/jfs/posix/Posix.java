@@ -259,6 +259,18 @@ public final class Posix {
         if (n != count) throw new FsException(Errno.EIO, "write fd " + fd + ": short write");
     }
 
+    /**
+     * A read that returns -1 instead of throwing when nothing is there yet (EAGAIN on a
+     * non-blocking descriptor): the polling loop asks thousands of times a second.
+     */
+    public static int readIfReady(int fd, Pointer buf, long count) {
+        long n = LIBC.read(fd, buf, count);
+        if (n >= 0) return (int) n;
+        int e = errno();
+        if (e == Errno.EAGAIN || e == Errno.EINTR) return -1;
+        throw new FsException(e, "read fd " + fd);
+    }
+
     public static void close(int fd) {
         check(LIBC.close(fd), "close", "fd " + fd);
     }
