@@ -218,7 +218,8 @@ public final class UnionFs {
             changeLeaf(path);
             String dst = parent.realPath + "/" + name;
             maker.make(dst);
-            finish(dst, mode, caller, parent.realPath, false);
+            Stat made = finish(dst, mode, caller, parent.realPath, false);
+            if (made != null) upper.hasNoOrigin(made.ino()); // spares asking its xattrs at the next stat
             return;
         }
         changeStructure();
@@ -245,7 +246,9 @@ public final class UnionFs {
         }
     }
 
-    private void finish(String at, int mode, Caller caller, String parentReal, boolean opaque) {
+    /** Gives a new entry its owner and mode; returns its stat as it was then (null without a caller). */
+    private Stat finish(String at, int mode, Caller caller, String parentReal, boolean opaque) {
+        Stat made = null;
         if (caller != null) {
             Stat parent = Posix.lstat(parentReal);
             boolean setgidParent = (parent.mode() & 02000) != 0;
@@ -258,8 +261,10 @@ public final class UnionFs {
             if ((mode & Stat.S_IFMT) != Stat.S_IFLNK && (perms != now.permissions() || (perms & 06000) != 0)) {
                 Posix.chmod(at, perms);
             }
+            made = now;
         }
         if (opaque) format.makeOpaque(at);
+        return made;
     }
 
     @FunctionalInterface

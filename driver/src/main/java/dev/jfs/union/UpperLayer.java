@@ -74,6 +74,11 @@ final class UpperLayer extends Layer {
         }
     }
 
+    /** A new entry, made by the mount without an origin. */
+    void hasNoOrigin(long ino) {
+        origins.put(ino, new CachedOrigin(generation, -1));
+    }
+
     /** An upper inode is gone (its last name removed): its number may come back for a new file. */
     void forgetOrigin(long ino) {
         origins.remove(ino);

@@ -73,6 +73,21 @@ class MountCliTest {
     }
 
     @Test
+    void theDaemonEndsAtUmountWhetherItsRequestThreadSpinsOrNot() throws Exception {
+        for (String spin : new String[] {"spin=50", "spin=0"}) {
+            Result r = mount("-o", spin);
+            assertEquals(0, r.exit(), r.toString());
+            for (int i = 0; i < 200; i++) Files.writeString(mnt.resolve("f" + i), spin);
+            assertEquals(spin, Files.readString(upper.resolve("f199")));
+            ProcessHandle daemon = ProcessHandle.of(dev.jfs.fuse.MountTable.at(mnt).orElseThrow().jfsPid()).orElseThrow();
+            assertEquals(0, jfs("umount", mnt.toString()).exit());
+            daemon.onExit().get(10, TimeUnit.SECONDS); // a thread asleep in poll wakes at unmount too
+        }
+        assertOneLineError(mount("-o", "spin=-3"), "spin=-3");
+        assertOneLineError(mount("-o", "spin=fast"), "spin=fast");
+    }
+
+    @Test
     void overlaySpellingOfOptionsWorks() throws Exception {
         Result r = launch("-o", "lowerdir=" + lower + ",upperdir=" + upper + ",workdir=" + work + ",rw", mnt.toString());
         assertEquals(0, r.exit(), r.toString());
