@@ -20,10 +20,12 @@ import jnr.ffi.Runtime;
  * on native threads it creates and drops; jffi attaches each to the JVM for one callback and
  * detaches it again, which cost about 100 µs a request here (10x fuse-overlayfs). Our threads
  * are attached once: each receives a request from the kernel and lets libfuse's high-level
- * layer dispatch it to the callbacks of {@link JfsFuse}. Three kinds of request take a detour
+ * layer dispatch it to the callbacks of {@link JfsFuse}. A few kinds of request take a detour
  * through a {@link CaptureChannel}, so that jfs can complete what libfuse2 answers: INIT
- * ({@link InitReply}), READDIRPLUS ({@link ReaddirPlus}) and OPENDIR ({@link CachedDirectories});
- * FORGET, BATCH_FORGET and RELEASEDIR are looked at on their way ({@link ListedDirectories}).
+ * ({@link InitReply}) and READDIRPLUS ({@link ReaddirPlus}). Directories are opened by the
+ * kernel without asking ({@link DirectoryHandles}; on kernels before 5.1, OPENDIR answers are
+ * widened instead, {@link CachedDirectories}). FORGET, BATCH_FORGET and RELEASEDIR are looked at
+ * on their way ({@link ListedDirectories}, {@link DirectoryHandles}).
  */
 final class FuseLoop {
     private static final Logger LOG = Logger.getLogger(FuseLoop.class.getName());
@@ -49,7 +51,7 @@ final class FuseLoop {
     }
 
     private static final int EINTR = 4, EAGAIN = 11, RTLD_NOW = 2;
-    private static final int IN_OPCODE = 4;
+    private static final int IN_OPCODE = 4, IN_FH = 40;
 
     private final LibFuse2 lib;
     private final Runtime runtime;
@@ -59,6 +61,7 @@ final class FuseLoop {
     private Pointer fuse;
     private Pointer session;
     private final ListedDirectories listed = new ListedDirectories();
+    private final DirectoryHandles directories = new DirectoryHandles(listed);
     private NameLookups nameLookups;
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
@@ -129,43 +132,98 @@ final class FuseLoop {
     }
 
     private void serveRequests(long spinNanos) {
-        long size = Math.max(lib.fuse_chan_bufsize(channel), InitReply.BUFFER);
-        Pointer buf = Memory.allocateDirect(runtime, (int) size);
-        Pointer chp = Memory.allocateDirect(runtime, runtime.addressSize());
-        // Null if libfuse's channel is not laid out as known: then INIT and everything else go
-        // through libfuse as they are (128 KiB requests, no READDIRPLUS, no polling).
-        CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
-        if (capture == null) LOG.warning("libfuse's struct fuse_chan is not laid out as expected: 128 KiB requests, no READDIRPLUS");
-        PolledDevice device = spinNanos > 0 && capture != null ? PolledDevice.cloneOf(lib.fuse_chan_fd(channel), spinNanos, runtime) : null;
-        int deviceFd = device != null ? device.fd : lib.fuse_chan_fd(channel);
-        Pointer answerChannel = device != null ? CaptureChannel.copy(runtime, channel, device.fd, lib.fuse_chan_bufsize(channel)) : null;
-        ReaddirPlus readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), listed, deviceFd);
-        while (lib.fuse_session_exited(session) == 0) {
-            int n;
-            if (device != null) {
-                n = device.next(buf, size);
-                chp.putPointer(0, answerChannel);
-            } else {
-                chp.putPointer(0, channel);
-                n = lib.fuse_chan_recv(chp, buf, size);
-                if (n == -EINTR || n == -EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+        new RequestThread(spinNanos).serve();
+    }
+
+    /** One loop thread: where it reads requests from, and what it answers some of them with. */
+    private final class RequestThread {
+        private final long size = Math.max(lib.fuse_chan_bufsize(channel), InitReply.BUFFER);
+        private final Pointer buf = Memory.allocateDirect(runtime, (int) size);
+        private final Pointer chp = Memory.allocateDirect(runtime, runtime.addressSize());
+        /**
+         * Null if libfuse's channel is not laid out as known: then INIT and everything else go
+         * through libfuse as they are (128 KiB requests, no READDIRPLUS, no polling).
+         */
+        private final CaptureChannel capture = CaptureChannel.of(lib, runtime, session, channel, InitReply.BUFFER);
+        private final PolledDevice device;
+        /** Where answers go: to the descriptor the request came from. */
+        private final int deviceFd;
+        private final Pointer answerChannel;
+        private final ReaddirPlus readdirPlus;
+        private final Pointer scratch = DirectoryHandles.scratch(runtime);
+
+        RequestThread(long spinNanos) {
+            if (capture == null) LOG.warning("libfuse's struct fuse_chan is not laid out as expected: 128 KiB requests, no READDIRPLUS");
+            device = spinNanos > 0 && capture != null ? PolledDevice.cloneOf(lib.fuse_chan_fd(channel), spinNanos, runtime) : null;
+            deviceFd = device != null ? device.fd : lib.fuse_chan_fd(channel);
+            answerChannel = device != null ? CaptureChannel.copy(runtime, channel, device.fd, lib.fuse_chan_bufsize(channel)) : channel;
+            readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), listed, deviceFd);
+        }
+
+        void serve() {
+            while (lib.fuse_session_exited(session) == 0) {
+                int n;
+                if (device != null) {
+                    n = device.next(buf, size);
+                } else {
+                    chp.putPointer(0, channel);
+                    n = lib.fuse_chan_recv(chp, buf, size);
+                    if (n == -EINTR || n == -EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+                }
+                if (n <= 0) {
+                    lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
+                    break;
+                }
+                answer(n);
             }
-            if (n <= 0) {
-                lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
-                break;
-            }
+        }
+
+        private void answer(int n) {
             switch (capture == null ? 0 : buf.getInt(IN_OPCODE)) { // struct fuse_in_header: len, opcode, ...
-                case ReaddirPlus.FUSE_READDIRPLUS -> readdirPlus.answer(buf, n);
-                case CachedDirectories.FUSE_OPENDIR -> CachedDirectories.answer(capture, deviceFd, buf, n);
-                case InitReply.FUSE_INIT -> InitReply.answer(capture, deviceFd, buf, n);
+                case ReaddirPlus.FUSE_READDIRPLUS, DirectoryHandles.FUSE_READDIR -> list(n);
+                case DirectoryHandles.FUSE_OPENDIR -> {
+                    if (directories.enabled()) directories.refuse(deviceFd, buf, n, scratch);
+                    else CachedDirectories.answer(capture, deviceFd, buf, n);
+                }
+                case InitReply.FUSE_INIT -> {
+                    directories.init(buf, n);
+                    InitReply.answer(capture, deviceFd, buf, n);
+                }
                 default -> {
+                    if (directories.enabled() && directories.refuse(deviceFd, buf, n, scratch)) return;
                     listed.observe(buf, n);
-                    lib.fuse_session_process(session, buf, n, chp.getPointer(0));
+                    directories.forgetting(capture, buf, n, scratch);
+                    libfuse(n);
                 }
             }
         }
-    }
 
+        /** A chunk of a directory listing; on a libfuse handle of our own if the kernel opened the directory itself. */
+        private void list(int n) {
+            boolean plus = buf.getInt(IN_OPCODE) == ReaddirPlus.FUSE_READDIRPLUS;
+            if (!directories.enabled() || buf.getLong(IN_FH) != 0) {
+                if (plus) readdirPlus.answer(buf, n);
+                else libfuse(n);
+                return;
+            }
+            long fh = directories.handleFor(capture, buf, scratch);
+            if (fh < 0) {
+                DirectoryHandles.fail(deviceFd, buf, (int) fh, scratch);
+                return;
+            }
+            buf.putLong(IN_FH, fh);
+            long next = -1; // plain READDIR (only with READDIRPLUS off): each chunk listed afresh
+            if (plus) next = readdirPlus.answer(buf, n);
+            else libfuse(n);
+            directories.served(capture, buf, fh, next, scratch);
+        }
+
+        /** libfuse answers the request, to the kernel. */
+        private void libfuse(int n) {
+            chp.putPointer(0, answerChannel);
+            lib.fuse_session_process(session, buf, n, chp.getPointer(0));
+        }
+    }
 
     /** One for all loop threads: they share its helper threads. */
     private synchronized NameLookups nameLookups() {

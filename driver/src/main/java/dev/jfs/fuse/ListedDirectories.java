@@ -2,6 +2,7 @@ package dev.jfs.fuse;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import jnr.ffi.Pointer;
 
 /**
@@ -35,16 +36,27 @@ final class ListedDirectories {
     /** Sees the requests that end what this tracks; libfuse then handles them as usual. */
     void observe(Pointer request, int length) {
         if (length < IN_HEADER + 8) return;
+        if (request.getInt(IN_OPCODE) == FUSE_RELEASEDIR) released(request.getLong(IN_HEADER)); // fuse_release_in.fh
+        else forEachForgotten(request, length, held::remove);
+    }
+
+    /** A directory handle is closed: libfuse may give its number to another listing. */
+    void released(long fh) {
+        namesOnly.remove(fh);
+    }
+
+    /** The node ids a FORGET or BATCH_FORGET request drops; nothing for other requests. */
+    static void forEachForgotten(Pointer request, int length, LongConsumer forgotten) {
+        if (length < IN_HEADER + 8) return;
         switch (request.getInt(IN_OPCODE)) {
-            case FUSE_FORGET -> held.remove(request.getLong(IN_NODEID));
+            case FUSE_FORGET -> forgotten.accept(request.getLong(IN_NODEID));
             case FUSE_BATCH_FORGET -> {
                 // struct fuse_batch_forget_in {count, dummy}, then {nodeid, nlookup} each
                 int count = request.getInt(IN_HEADER);
                 for (int i = 0; i < count && IN_HEADER + 8 + 16L * (i + 1) <= length; i++) {
-                    held.remove(request.getLong(IN_HEADER + 8 + 16L * i));
+                    forgotten.accept(request.getLong(IN_HEADER + 8 + 16L * i));
                 }
             }
-            case FUSE_RELEASEDIR -> namesOnly.remove(request.getLong(IN_HEADER)); // fuse_release_in.fh
             default -> { }
         }
     }

@@ -24,7 +24,7 @@ final class ReaddirPlus {
     // struct fuse_out_header: len 0, error 4, unique 8 (16 bytes)
     private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     // struct fuse_dirent: ino 0, off 8, namelen 16, type 20, name 24
-    private static final int DIRENT_NAME = 24, DIRENT_NAMELEN = 16;
+    private static final int DIRENT_OFF = 8, DIRENT_NAME = 24, DIRENT_NAMELEN = 16;
     private static final int ENTRY_OUT = NameLookups.ENTRY_OUT;
     /** READDIR answers must fit the capture pipe. */
     private static final int READDIR_SIZE = 32 << 10;
@@ -49,19 +49,23 @@ final class ReaddirPlus {
         this.reply = Memory.allocateDirect(runtime, OUT_HEADER + InitReply.MAX_IO, true);
     }
 
-    /** Answers the READDIRPLUS request in {@code request} to the kernel. */
-    void answer(Pointer request, int length) {
+    /**
+     * Answers the READDIRPLUS request in {@code request} to the kernel. Returns the offset the
+     * next chunk of this listing starts at, or -1 if this chunk was empty (the listing is over)
+     * or an error.
+     */
+    long answer(Pointer request, int length) {
         int size = Math.min(request.getInt(READ_IN_SIZE), InitReply.MAX_IO);
         boolean lookUp = listed.lookUp(request.getLong(IN_NODEID), request.getLong(READ_IN_FH), request.getLong(READ_IN_OFFSET));
         request.get(0, header, 0, IN_HEADER);
         request.putInt(IN_OPCODE, FUSE_READDIR);
         request.putInt(READ_IN_SIZE, Math.min(size, READDIR_SIZE));
         int got = capture.process(request, length);
-        if (got < OUT_HEADER) return; // libfuse answered nothing: nor do we (the kernel sees the mount fail)
+        if (got < OUT_HEADER) return -1; // libfuse answered nothing: nor do we (the kernel sees the mount fail)
         Pointer answer = capture.answer();
         if (answer.getInt(OUT_ERROR) != 0) {
             send(answer, got); // the error, as libfuse gave it
-            return;
+            return -1;
         }
         answer.get(0, dirents, 0, got);
 
@@ -97,6 +101,7 @@ final class ReaddirPlus {
         reply.putInt(OUT_ERROR, 0);
         reply.putLong(IN_UNIQUE, request.getLong(IN_UNIQUE));
         send(reply, out);
+        return count == 0 ? -1 : longAt(dirents, direntAt[count - 1] + DIRENT_OFF);
     }
 
     private void send(Pointer buf, int length) {
@@ -105,6 +110,10 @@ final class ReaddirPlus {
 
     private static int align8(int n) {
         return (n + 7) & ~7;
+    }
+
+    private static long longAt(byte[] b, int at) {
+        return (intAt(b, at) & 0xffffffffL) | (long) intAt(b, at + 4) << 32;
     }
 
     private static int intAt(byte[] b, int at) {

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kernel keeps a listed directory's names (CachedDirectories sets FOPEN_CACHE_DIR): listing
- * it again sends no READDIR, and every change made through the mount shows in the next listing.
+ * Directories as the kernel opens and caches them. It keeps a listed directory's names
+ * (FOPEN_CACHE_DIR): listing it again sends no READDIR, and every change made through the mount
+ * shows in the next listing. It opens and closes directories without asking jfs
+ * (DirectoryHandles): a walk of a cached tree sends no OPENDIR or RELEASEDIR, and listings left
+ * half way, many chunks, fsync and ioctl on a directory all still work.
  */
 class DirectoryCacheTest {
     @TempDir Path tmp;
@@ -29,7 +32,130 @@ class DirectoryCacheTest {
     }
 
     static long readdirs(Path log) throws Exception {
-        return Pattern.compile("(?m)^unique: \\d+, opcode: READDIR").matcher(Files.readString(log)).results().count();
+        return requests(log, "READDIR");
+    }
+
+    /** How many requests with an opcode matching {@code opcodes} libfuse's debug log shows. */
+    static long requests(Path log, String opcodes) throws Exception {
+        return Pattern.compile("(?m)^unique: \\d+, opcode: (" + opcodes + ")").matcher(Files.readString(log)).results().count();
+    }
+
+    /** A foreground mount of tmp/lower, its output (with {@code -o debug}: every request) in {@code log}. */
+    static Process mount(Path tmp, Path mnt, Path log, boolean debug) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(java("dev.jfs.cli.JfsMount", "-f", "--lower", tmp.resolve("lower").toString(),
+                "--upper", tmp.resolve("upper").toString(), "--work", tmp.resolve("work").toString(), mnt.toString()));
+        if (debug) cmd.addAll(cmd.indexOf("-f") + 1, List.of("-o", "debug"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!isMounted(mnt) && System.nanoTime() < deadline && p.isAlive()) Thread.sleep(20);
+        assertTrue(isMounted(mnt), "mounted: " + Files.readString(log));
+        return p;
+    }
+
+    static void unmount(Path mnt, Process p) throws Exception {
+        forceUnmount(mnt);
+        p.waitFor(20, TimeUnit.SECONDS);
+        p.destroyForcibly();
+    }
+
+    @Test
+    void aSecondWalkOfACachedTreeOpensNoDirectoryInTheDaemon() throws Exception {
+        requireRootAndFuse();
+        for (int d = 0; d < 20; d++) {
+            for (int f = 0; f < 5; f++) file(tmp.resolve("lower"), "t/d" + d + "/f" + f, "x");
+        }
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path log = tmp.resolve("debug.log");
+        Process p = mount(tmp, mnt, log, true);
+        try {
+            long entries;
+            try (Stream<Path> walk = Files.walk(mnt.resolve("t"))) {
+                entries = walk.count();
+            }
+            assertEquals(1 + 20 + 100, entries);
+            Thread.sleep(200); // libfuse's log lines are written as requests end
+            long before = requests(log, "OPENDIR|RELEASEDIR|READDIR");
+            try (Stream<Path> walk = Files.walk(mnt.resolve("t"))) {
+                assertEquals(entries, walk.count());
+            }
+            Thread.sleep(200);
+            assertEquals(before, requests(log, "OPENDIR|RELEASEDIR|READDIR"),
+                    "the second walk opens, lists and closes its 21 directories in the kernel alone");
+        } finally {
+            unmount(mnt, p);
+        }
+    }
+
+    @Test
+    void listingsGivenUpHalfWayLeaveLaterListingsWhole() throws Exception {
+        requireRootAndFuse();
+        // 300 directories of 100 names (several READDIRPLUS chunks each), more than the
+        // listings jfs keeps open between chunks, and one of 3000 names.
+        Set<String> hundred = new TreeSet<>(), thousands = new TreeSet<>();
+        for (int f = 0; f < 100; f++) hundred.add("a-longish-file-name-" + f);
+        for (int f = 0; f < 3000; f++) thousands.add("entry-" + f);
+        for (int d = 0; d < 300; d++) {
+            for (String f : hundred) file(tmp.resolve("lower"), "d" + d + "/" + f, "x" + d);
+        }
+        for (String f : thousands) file(tmp.resolve("lower"), "big/" + f, "y");
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Process p = mount(tmp, mnt, tmp.resolve("jfs.log"), false);
+        try {
+            for (int d = 0; d < 300; d++) {
+                try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(mnt.resolve("d" + d))) {
+                    assertTrue(s.iterator().hasNext()); // one chunk read, then given up
+                }
+            }
+            for (int round = 0; round < 2; round++) {
+                for (int d = 0; d < 300; d += 7) {
+                    List<String> names = listAll(mnt.resolve("d" + d));
+                    assertEquals(100, names.size(), "d" + d + ", each name once");
+                    assertEquals(hundred, new TreeSet<>(names), "d" + d);
+                    assertEquals(1 + Integer.toString(d).length(), Files.size(mnt.resolve("d" + d + "/a-longish-file-name-42")));
+                }
+                List<String> names = listAll(mnt.resolve("big"));
+                assertEquals(3000, names.size(), "big, each name once");
+                assertEquals(thousands, new TreeSet<>(names));
+            }
+        } finally {
+            unmount(mnt, p);
+        }
+    }
+
+    @Test
+    void fsyncAndIoctlOnADirectoryLeaveTheMountServing() throws Exception {
+        requireRootAndFuse();
+        file(tmp.resolve("lower"), "d/f", "x");
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Process p = mount(tmp, mnt, tmp.resolve("jfs.log"), false);
+        try {
+            Path d = mnt.resolve("d");
+            assertEquals(Set.of("f"), list(d));
+            try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(d, java.nio.file.StandardOpenOption.READ)) {
+                dir.force(true); // fsync(2) on the directory
+            }
+            // FS_IOC_GETFLAGS on the directory: refused, as before, and nothing else happens
+            Process lsattr = new ProcessBuilder("lsattr", "-d", d.toString()).redirectErrorStream(true).start();
+            assertTrue(lsattr.waitFor(20, TimeUnit.SECONDS));
+            assertTrue(p.isAlive(), "the daemon still runs: " + Files.readString(tmp.resolve("jfs.log")));
+            Files.writeString(d.resolve("g"), "y");
+            assertEquals(Set.of("f", "g"), list(d));
+        } finally {
+            unmount(mnt, p);
+        }
+    }
+
+    static void file(Path root, String rel, String content) throws Exception {
+        Path f = root.resolve(rel);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content);
+    }
+
+    /** Every name a listing gives, in its order, duplicates kept. */
+    static List<String> listAll(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).collect(Collectors.toList());
+        }
     }
 
     @Test
