@@ -67,8 +67,8 @@ public final class MountOptions {
                 case "debug" -> fuseDebug = true;
                 case "noatime" -> noatime = true;
                 case "atime", "relatime" -> noatime = false;
-                case "threads" -> threads = count(key, val);
-                case "spin" -> spinMicros = micros(key, val);
+                case "threads" -> threads = integer(key, val, 1, 256, "not a number from 1 to 256");
+                case "spin" -> spinMicros = integer(key, val, 0, 100_000, "not a number of microseconds from 0 to 100000");
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
             }
         }
@@ -79,23 +79,13 @@ public final class MountOptions {
         return val;
     }
 
-    private static int count(String key, String val) {
+    private static int integer(String key, String val, int min, int max, String expected) {
         try {
             int n = Integer.parseInt(need(key, val));
-            if (n < 1 || n > 256) throw new NumberFormatException();
+            if (n < min || n > max) throw new NumberFormatException();
             return n;
         } catch (NumberFormatException e) {
-            throw new UserError("-o " + key + "=" + val + ": not a number from 1 to 256");
-        }
-    }
-
-    private static int micros(String key, String val) {
-        try {
-            int n = Integer.parseInt(need(key, val));
-            if (n < 0 || n > 100_000) throw new NumberFormatException();
-            return n;
-        } catch (NumberFormatException e) {
-            throw new UserError("-o " + key + "=" + val + ": not a number of microseconds from 0 to 100000");
+            throw new UserError("-o " + key + "=" + val + ": " + expected);
         }
     }
 
