@@ -6,10 +6,37 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Builds layer directories on disk for tests, in either marker format, and changes them through a union. */
 public final class Layers {
     private Layers() {}
+
+    /** Two lowers (top over bottom) and where their upper and work directory go (not made yet). */
+    public record TwoLowers(Path top, Path bottom, Path upper, Path work) {
+        public LayerStack stack() {
+            return new LayerStack(List.of(top, bottom), upper, work).validate();
+        }
+    }
+
+    /**
+     * The stack most union tests start from, under {@code tmp}: files in both lowers (top wins),
+     * a whiteout in top of a file of bottom's, and an opaque directory in top over one of bottom's.
+     */
+    public static TwoLowers twoLowers(Path tmp) throws IOException {
+        Path top = dir(tmp, "top");
+        Path bottom = dir(tmp, "bottom");
+        file(bottom, "etc/motd", "hello\n");
+        file(bottom, "etc/hosts", "localhost\n");
+        file(bottom, "gone", "deleted by top\n");
+        file(bottom, "opq/old", "hidden by opaque\n");
+        file(bottom, "d/sub/deep", "deep\n");
+        file(top, "etc/motd", "top wins\n");
+        file(top, "opq/new", "new\n");
+        whiteoutDevice(top, "gone");
+        opaqueXattr(top, "opq");
+        return new TwoLowers(top, bottom, tmp.resolve("upper"), tmp.resolve("work"));
+    }
 
     public static Path file(Path layer, String rel, String content) throws IOException {
         Path p = layer.resolve(rel);

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class UnionCachingTest {
     @TempDir Path tmp;
-    Path top, bottom, upper, work;
+    TwoLowers layers;
 
     /** Names the random changes pick from: lower files and directories, and new names. */
     static final String[] NAMES = {
@@ -39,22 +39,10 @@ class UnionCachingTest {
 
     @BeforeEach
     void layers() throws Exception {
-        top = dir(tmp, "top");
-        bottom = dir(tmp, "bottom");
-        upper = tmp.resolve("upper");
-        work = tmp.resolve("work");
-        file(bottom, "etc/motd", "hello\n");
-        file(bottom, "etc/hosts", "localhost\n");
-        file(bottom, "gone", "deleted by top\n");
-        file(bottom, "opq/old", "hidden by opaque\n");
-        file(bottom, "d/sub/deep", "deep\n");
-        file(bottom, "link1", "two names\n");
-        Files.createLink(bottom.resolve("link2"), bottom.resolve("link1"));
-        file(top, "etc/motd", "top wins\n");
-        file(top, "opq/new", "new\n");
-        file(top, "a", "a\n");
-        whiteoutDevice(top, "gone");
-        opaqueXattr(top, "opq");
+        layers = twoLowers(tmp); // and a file with two names, and one more name in top
+        file(layers.bottom(), "link1", "two names\n");
+        Files.createLink(layers.bottom().resolve("link2"), layers.bottom().resolve("link1"));
+        file(layers.top(), "a", "a\n");
     }
 
     UnionFs open(UpperFormat format) {
@@ -62,7 +50,7 @@ class UnionCachingTest {
     }
 
     LayerStack stack() {
-        return new LayerStack(List.of(top, bottom), upper, work).validate();
+        return layers.stack();
     }
 
     @ParameterizedTest
@@ -89,7 +77,7 @@ class UnionCachingTest {
         fs.unlink("moved");                          // that inode is freed...
         for (int i = 0; i < 20; i++) {               // ...and may be given to a new file
             create(fs, "fresh" + i, "x");
-            long real = Posix.lstat(upper.resolve("fresh" + i).toString()).ino();
+            long real = Posix.lstat(layers.upper().resolve("fresh" + i).toString()).ino();
             assertEquals(real, fs.getattr("fresh" + i).ino(), "fresh" + i);
             assertNotEquals(origin, fs.getattr("fresh" + i).ino());
         }
@@ -105,7 +93,7 @@ class UnionCachingTest {
         Stat after = fs.getattr("n");
         assertEquals(before.nlink() + 1, after.nlink());
         assertTrue(after.mtimeSec() * 1_000_000_000L + after.mtimeNsec() > before.mtimeSec() * 1_000_000_000L + before.mtimeNsec());
-        assertEquals(Posix.lstat(upper.resolve("n").toString()).mtimeNsec(), after.mtimeNsec());
+        assertEquals(Posix.lstat(layers.upper().resolve("n").toString()).mtimeNsec(), after.mtimeNsec());
     }
 
     /** Looks up, stats and lists every merged entry and every name of {@link #NAMES}. */

@@ -26,25 +26,19 @@ class UnionFsTest {
     @TempDir Path tmp;
     Path top, bottom, upper, work;
 
+    TwoLowers layers;
+
     @BeforeEach
     void layers() throws Exception {
-        top = dir(tmp, "top");
-        bottom = dir(tmp, "bottom");
-        upper = tmp.resolve("upper");
-        work = tmp.resolve("work");
-        file(bottom, "etc/motd", "hello\n");
-        file(bottom, "etc/hosts", "localhost\n");
-        file(bottom, "gone", "deleted by top\n");
-        file(bottom, "opq/old", "hidden by opaque\n");
-        file(bottom, "d/sub/deep", "deep\n");
-        file(top, "etc/motd", "top wins\n");
-        file(top, "opq/new", "new\n");
-        whiteoutDevice(top, "gone");
-        opaqueXattr(top, "opq");
+        layers = twoLowers(tmp);
+        top = layers.top();
+        bottom = layers.bottom();
+        upper = layers.upper();
+        work = layers.work();
     }
 
     UnionFs open(UpperFormat format) {
-        return UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), format);
+        return UnionFs.open(layers.stack(), format);
     }
 
     static Set<String> names(UnionFs fs, String dir) {
