@@ -3,6 +3,8 @@ package dev.jfs.fuse;
 import jnr.ffi.Pointer;
 
 /**
+ * For kernels that cannot open directories without asking (before 5.1; otherwise
+ * {@link DirectoryHandles} serves directories and no OPENDIR comes).
  * Lets the kernel keep a directory's listing in its page cache (FOPEN_CACHE_DIR, which libfuse2's
  * fuse_file_info cannot express), so a second `find` or `ls` of the tree sends no READDIR at all.
  * Safe for the same reason the entry and attribute caches are: lowers never change and every
@@ -12,7 +14,6 @@ import jnr.ffi.Pointer;
  * the cache) in its answer and send it on.
  */
 final class CachedDirectories {
-    static final int FUSE_OPENDIR = 27;
     private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     private static final int OPEN_OUT = 16, OPEN_FLAGS = OUT_HEADER + 8; // struct fuse_open_out: fh, open_flags
     private static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3;
