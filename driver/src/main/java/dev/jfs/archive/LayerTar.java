@@ -96,8 +96,8 @@ public final class LayerTar implements Closeable {
         };
         TarArchiveEntry e = entry(path, flag, st);
         if (flag != TarConstants.LF_FIFO) {
-            e.setDevMajor((int) major(st.rdev()));
-            e.setDevMinor((int) minor(st.rdev()));
+            e.setDevMajor((int) Stat.major(st.rdev()));
+            e.setDevMinor((int) Stat.minor(st.rdev()));
         }
         put(e, null, xattrs);
         tar.closeArchiveEntry();
@@ -221,13 +221,5 @@ public final class LayerTar implements Closeable {
 
     static UserError shrank(String path) {
         return new UserError("/" + path + ": shrank while being committed (is it still being written?)");
-    }
-
-    static long major(long rdev) {
-        return ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
-    }
-
-    static long minor(long rdev) {
-        return (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
     }
 }

@@ -1,5 +1,7 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
 import jnr.ffi.Pointer;
 
 /**
@@ -14,7 +16,6 @@ import jnr.ffi.Pointer;
  * the cache) in its answer and send it on.
  */
 final class CachedDirectories {
-    private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     private static final int OPEN_OUT = 16, OPEN_FLAGS = OUT_HEADER + 8; // struct fuse_open_out: fh, open_flags
     private static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3;
 

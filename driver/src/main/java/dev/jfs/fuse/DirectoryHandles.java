@@ -1,5 +1,8 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
+import dev.jfs.posix.Errno;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,22 +30,16 @@ import jnr.ffi.Runtime;
  * directory's IOCTL are answered ENOSYS here, as libfuse2 answers them when it has a handle.
  */
 final class DirectoryHandles {
-    static final int FUSE_OPENDIR = 27, FUSE_READDIR = 28, FUSE_RELEASEDIR = 29, FUSE_FSYNCDIR = 30;
-    static final int FUSE_IOCTL = 39;
     private static final int FUSE_NO_OPENDIR_SUPPORT = 1 << 24;
-    private static final int EIO = 5, ENOSYS = 38;
-    // struct fuse_in_header: len 0, opcode 4, unique 8, nodeid 16, uid 24, gid 28, pid 32 (40 bytes)
-    private static final int IN_HEADER = 40, IN_LEN = 0, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16;
     // struct fuse_init_in: major, minor, max_readahead, flags
     private static final int INIT_IN_FLAGS = IN_HEADER + 12;
-    // struct fuse_read_in (READDIR*): fh, offset; struct fuse_fsync_in and fuse_ioctl_in: fh first
-    private static final int IN_FH = IN_HEADER;
+    // struct fuse_read_in (READDIR*): fh, then offset
+    private static final int READ_IN_OFFSET = IN_FH + 8;
     // struct fuse_ioctl_in: fh, flags (u32) at 8
     private static final int IOCTL_IN_FLAGS = IN_HEADER + 8, FUSE_IOCTL_DIR = 1 << 4;
     // struct fuse_open_in: flags, open_flags (8 bytes); struct fuse_release_in: fh, flags, release_flags, lock_owner (24)
     private static final int OPEN_IN = 8, RELEASE_IN = 24;
-    // struct fuse_out_header: len 0, error 4, unique 8 (16 bytes); struct fuse_open_out: fh first
-    private static final int OUT_HEADER = 16, OUT_ERROR = 4;
+    // struct fuse_open_out: fh first
     /** Listings kept open between chunks; beyond this the oldest is closed. */
     private static final int MAX_OPEN = 256;
 
@@ -81,15 +78,15 @@ final class DirectoryHandles {
                     && request.getLong(IN_FH) == 0;
             default -> false;
         };
-        if (refused) fail(deviceFd, request, -ENOSYS, scratch);
+        if (refused) fail(deviceFd, request, -Errno.ENOSYS, scratch);
         return refused;
     }
 
     /** Answers {@code request} with an error, {@code -errno}. */
     static void fail(int deviceFd, Pointer request, int negativeErrno, Pointer scratch) {
-        scratch.putInt(0, OUT_HEADER);
+        scratch.putInt(OUT_LEN, OUT_HEADER);
         scratch.putInt(OUT_ERROR, negativeErrno);
-        scratch.putLong(8, request.getLong(IN_UNIQUE));
+        scratch.putLong(OUT_UNIQUE, request.getLong(IN_UNIQUE));
         CaptureChannel.send(deviceFd, scratch, OUT_HEADER);
     }
 
@@ -99,7 +96,7 @@ final class DirectoryHandles {
      * directory; libfuse must then not see the request (a handle of 0 would crash it).
      */
     long handleFor(CaptureChannel capture, Pointer request, Pointer scratch) {
-        long dir = request.getLong(IN_NODEID), offset = request.getLong(IN_FH + 8);
+        long dir = request.getLong(IN_NODEID), offset = request.getLong(READ_IN_OFFSET);
         if (offset != 0) {
             Long fh;
             synchronized (open) {
@@ -107,13 +104,11 @@ final class DirectoryHandles {
             }
             if (fh != null) return fh;
         }
-        scratch.put(0, new byte[IN_HEADER + OPEN_IN], 0, IN_HEADER + OPEN_IN);
-        copyHeader(request, scratch, FUSE_OPENDIR, IN_HEADER + OPEN_IN);
-        int got = capture.process(scratch, IN_HEADER + OPEN_IN);
+        int got = capture.process(scratch, request(request, scratch, FUSE_OPENDIR, OPEN_IN));
         Pointer answer = capture.answer();
         if (got >= OUT_HEADER && answer.getInt(OUT_ERROR) < 0) return answer.getInt(OUT_ERROR);
         long fh = got >= OUT_HEADER + 8 ? answer.getLong(OUT_HEADER) : 0;
-        return fh > 0 ? fh : -EIO;
+        return fh > 0 ? fh : -Errno.EIO;
     }
 
     /**
@@ -145,6 +140,7 @@ final class DirectoryHandles {
      * way), closes those, while libfuse still knows the directories.
      */
     void forgetting(CaptureChannel capture, Pointer request, int length, Pointer scratch) {
+        if (!ListedDirectories.isForget(request)) return; // every request comes here: no lock for the others
         List<Map.Entry<Resume, Long>> handles = new ArrayList<>();
         synchronized (open) {
             if (open.isEmpty()) return;
@@ -164,20 +160,22 @@ final class DirectoryHandles {
 
     private void release(CaptureChannel capture, Pointer request, long dir, long fh, Pointer scratch) {
         listed.released(fh);
-        scratch.put(0, new byte[IN_HEADER + RELEASE_IN], 0, IN_HEADER + RELEASE_IN);
-        copyHeader(request, scratch, FUSE_RELEASEDIR, IN_HEADER + RELEASE_IN);
+        int length = request(request, scratch, FUSE_RELEASEDIR, RELEASE_IN);
         scratch.putLong(IN_NODEID, dir);
         scratch.putLong(IN_FH, fh);
-        capture.process(scratch, IN_HEADER + RELEASE_IN);
+        capture.process(scratch, length);
     }
 
-    /** A request header like {@code request}'s (its caller and unique), for another opcode and length. */
-    private static void copyHeader(Pointer request, Pointer to, int opcode, int length) {
-        byte[] h = new byte[IN_HEADER];
-        request.get(0, h, 0, IN_HEADER);
-        to.put(0, h, 0, IN_HEADER);
-        to.putInt(IN_LEN, length);
+    /**
+     * Builds in {@code to} a request like {@code request} (its node, caller and unique) for
+     * another opcode, with a zeroed body of {@code body} bytes; returns its length.
+     */
+    private static int request(Pointer request, Pointer to, int opcode, int body) {
+        request.transferTo(0, to, 0, IN_HEADER);
+        to.setMemory(IN_HEADER, body, (byte) 0);
+        to.putInt(IN_LEN, IN_HEADER + body);
         to.putInt(IN_OPCODE, opcode);
+        return IN_HEADER + body;
     }
 
     /** A buffer for the requests and answers made here. */

@@ -1,5 +1,7 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
 import dev.jfs.UserError;
 import dev.jfs.posix.Errno;
 import java.nio.charset.StandardCharsets;
@@ -50,8 +52,7 @@ final class FuseLoop {
         Pointer dlvsym(Pointer handle, String symbol, String version);
     }
 
-    private static final int EINTR = 4, EAGAIN = 11, RTLD_NOW = 2;
-    private static final int IN_OPCODE = 4, IN_FH = 40;
+    private static final int RTLD_NOW = 2;
 
     private final LibFuse2 lib;
     private final Runtime runtime;
@@ -168,7 +169,7 @@ final class FuseLoop {
                 } else {
                     chp.putPointer(0, channel);
                     n = lib.fuse_chan_recv(chp, buf, size);
-                    if (n == -EINTR || n == -EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+                    if (n == -Errno.EINTR || n == -Errno.EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
                 }
                 if (n <= 0) {
                     lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
@@ -180,12 +181,12 @@ final class FuseLoop {
 
         private void answer(int n) {
             switch (capture == null ? 0 : buf.getInt(IN_OPCODE)) { // struct fuse_in_header: len, opcode, ...
-                case ReaddirPlus.FUSE_READDIRPLUS, DirectoryHandles.FUSE_READDIR -> list(n);
-                case DirectoryHandles.FUSE_OPENDIR -> {
+                case FUSE_READDIRPLUS, FUSE_READDIR -> list(n);
+                case FUSE_OPENDIR -> {
                     if (directories.enabled()) directories.refuse(deviceFd, buf, n, scratch);
                     else CachedDirectories.answer(capture, deviceFd, buf, n);
                 }
-                case InitReply.FUSE_INIT -> {
+                case FUSE_INIT -> {
                     directories.init(buf, n);
                     InitReply.answer(capture, deviceFd, buf, n);
                 }
@@ -200,7 +201,7 @@ final class FuseLoop {
 
         /** A chunk of a directory listing; on a libfuse handle of our own if the kernel opened the directory itself. */
         private void list(int n) {
-            boolean plus = buf.getInt(IN_OPCODE) == ReaddirPlus.FUSE_READDIRPLUS;
+            boolean plus = buf.getInt(IN_OPCODE) == FUSE_READDIRPLUS;
             if (!directories.enabled() || buf.getLong(IN_FH) != 0) {
                 if (plus) readdirPlus.answer(buf, n);
                 else libfuse(n);

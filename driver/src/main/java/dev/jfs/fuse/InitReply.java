@@ -1,5 +1,7 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
 import jnr.ffi.Pointer;
 
 /**
@@ -21,8 +23,6 @@ final class InitReply {
     /** One request: the payload plus headers, as the kernel requires of the reader's buffer. */
     static final int BUFFER = MAX_IO + 8192;
 
-    static final int FUSE_INIT = 26;
-    private static final int OUT_HEADER = 16; // struct fuse_out_header: len, error, unique
     private static final int INIT_OUT_LIBFUSE2 = 24; // major minor max_readahead flags max_bg cong max_write
     private static final int INIT_OUT_FULL = 64;
     private static final int FLAGS = 12, MAX_PAGES = 28; // after max_write (20) and time_gran (24)
@@ -38,13 +38,13 @@ final class InitReply {
         int got = capture.process(request, length);
         if (got < OUT_HEADER) throw new IllegalStateException("libfuse did not answer FUSE_INIT");
         Pointer reply = capture.answer();
-        if (got == OUT_HEADER + INIT_OUT_LIBFUSE2 && reply.getInt(4) == 0) {
+        if (got == OUT_HEADER + INIT_OUT_LIBFUSE2 && reply.getInt(OUT_ERROR) == 0) {
             Pointer init = reply.slice(OUT_HEADER);
             init.putInt(FLAGS, init.getInt(FLAGS) | FUSE_MAX_PAGES | FUSE_DO_READDIRPLUS);
             init.put(INIT_OUT_LIBFUSE2, new byte[INIT_OUT_FULL - INIT_OUT_LIBFUSE2], 0, INIT_OUT_FULL - INIT_OUT_LIBFUSE2);
             init.putShort(MAX_PAGES, (short) (MAX_IO / 4096));
             got = OUT_HEADER + INIT_OUT_FULL;
-            reply.putInt(0, got);
+            reply.putInt(OUT_LEN, got);
         }
         if (!CaptureChannel.send(deviceFd, reply, got)) throw new IllegalStateException("the kernel refused jfs's FUSE_INIT reply");
     }

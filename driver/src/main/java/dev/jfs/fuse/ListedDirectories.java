@@ -1,5 +1,7 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
@@ -15,8 +17,6 @@ import jnr.ffi.Pointer;
  * offset 0) and kept for the later chunks of the same open directory.
  */
 final class ListedDirectories {
-    private static final int FUSE_FORGET = 2, FUSE_RELEASEDIR = 29, FUSE_BATCH_FORGET = 42;
-    private static final int IN_OPCODE = 4, IN_NODEID = 16, IN_HEADER = 40;
 
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     /** Open directory handles (libfuse's fh) whose listing sends names without attributes. */
@@ -43,6 +43,11 @@ final class ListedDirectories {
     /** A directory handle is closed: libfuse may give its number to another listing. */
     void released(long fh) {
         namesOnly.remove(fh);
+    }
+
+    static boolean isForget(Pointer request) {
+        int opcode = request.getInt(IN_OPCODE);
+        return opcode == FUSE_FORGET || opcode == FUSE_BATCH_FORGET;
     }
 
     /** The node ids a FORGET or BATCH_FORGET request drops; nothing for other requests. */

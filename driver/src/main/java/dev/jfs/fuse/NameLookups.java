@@ -1,5 +1,7 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -15,9 +17,6 @@ import jnr.ffi.Runtime;
  * spreads them over a few threads. Each thread has its own {@link CaptureChannel}.
  */
 final class NameLookups {
-    private static final int FUSE_LOOKUP = 1;
-    private static final int IN_HEADER = 40, IN_LEN = 0, IN_OPCODE = 4;
-    private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     static final int ENTRY_OUT = 128; // struct fuse_entry_out with struct fuse_attr (protocol 7.9 on)
     static final int NAME_MAX = 255;
     /** Below this many names one thread does them all: handing work over costs more than it saves. */

@@ -18,10 +18,7 @@ final class ReadAhead {
 
     static void raise(Stat mountRoot) {
         long dev = mountRoot.dev();
-        // glibc's encoding of dev_t (gnu_dev_major / gnu_dev_minor)
-        long major = ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
-        long minor = (dev & 0xff) | ((dev >>> 12) & ~0xffL);
-        Path knob = Path.of("/sys/class/bdi/" + major + ":" + minor + "/read_ahead_kb");
+        Path knob = Path.of("/sys/class/bdi/" + Stat.major(dev) + ":" + Stat.minor(dev) + "/read_ahead_kb");
         try {
             Files.writeString(knob, Integer.toString(KIB));
         } catch (IOException | SecurityException e) {

@@ -1,5 +1,7 @@
 package dev.jfs.fuse;
 
+import static dev.jfs.fuse.FuseProtocol.*;
+
 import java.util.Arrays;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -15,14 +17,10 @@ import jnr.ffi.Runtime;
  * offsets, so the kernel resumes where the records it took end. One per request loop thread.
  */
 final class ReaddirPlus {
-    private static final int FUSE_READDIR = 28;
-    static final int FUSE_READDIRPLUS = 44;
     // struct fuse_in_header (40 bytes: len, opcode, unique, nodeid, uid, gid, pid), then
     // struct fuse_read_in (fh, offset, size at 16, ...)
-    private static final int IN_HEADER = 40, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16;
-    private static final int READ_IN_FH = IN_HEADER, READ_IN_OFFSET = IN_HEADER + 8, READ_IN_SIZE = IN_HEADER + 16;
+    private static final int READ_IN_FH = IN_FH, READ_IN_OFFSET = IN_HEADER + 8, READ_IN_SIZE = IN_HEADER + 16;
     // struct fuse_out_header: len 0, error 4, unique 8 (16 bytes)
-    private static final int OUT_HEADER = 16, OUT_ERROR = 4;
     // struct fuse_dirent: ino 0, off 8, namelen 16, type 20, name 24
     private static final int DIRENT_OFF = 8, DIRENT_NAME = 24, DIRENT_NAMELEN = 16;
     private static final int ENTRY_OUT = NameLookups.ENTRY_OUT;
@@ -97,9 +95,9 @@ final class ReaddirPlus {
             reply.put(out, record, 0, plusSize);
             out += plusSize;
         }
-        reply.putInt(0, out);
+        reply.putInt(OUT_LEN, out);
         reply.putInt(OUT_ERROR, 0);
-        reply.putLong(IN_UNIQUE, request.getLong(IN_UNIQUE));
+        reply.putLong(OUT_UNIQUE, request.getLong(IN_UNIQUE));
         send(reply, out);
         return count == 0 ? -1 : longAt(dirents, direntAt[count - 1] + DIRENT_OFF);
     }

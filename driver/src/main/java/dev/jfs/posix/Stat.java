@@ -23,6 +23,16 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
     /** overlayfs's whiteout: a character device with device number 0/0. */
     public boolean isWhiteoutDevice() { return type() == S_IFCHR && rdev == 0; }
 
+    /** The major number of a dev_t (st_dev, st_rdev), as glibc's gnu_dev_major encodes it. */
+    public static long major(long dev) {
+        return ((dev >>> 8) & 0xfff) | ((dev >>> 32) & ~0xfffL);
+    }
+
+    /** The minor number of a dev_t, as glibc's gnu_dev_minor encodes it. */
+    public static long minor(long dev) {
+        return (dev & 0xff) | ((dev >>> 12) & ~0xffL);
+    }
+
     public Stat withIno(long newIno) {
         return new Stat(dev, newIno, mode, nlink, uid, gid, rdev, size, blksize, blocks,
                 atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec);
