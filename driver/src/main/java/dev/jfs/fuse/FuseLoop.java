@@ -26,7 +26,8 @@ import jnr.ffi.Runtime;
  * through a {@link CaptureChannel}, so that jfs can complete what libfuse2 answers: INIT
  * ({@link InitReply}) and READDIRPLUS ({@link ReaddirPlus}). Directories are opened by the
  * kernel without asking ({@link DirectoryHandles}; on kernels before 5.1, OPENDIR answers are
- * widened instead, {@link CachedDirectories}). FORGET, BATCH_FORGET and RELEASEDIR are looked at
+ * widened instead, {@link CachedDirectories}). READ and WRITE are answered without libfuse
+ * ({@link FileData}). FORGET, BATCH_FORGET and RELEASEDIR are looked at
  * on their way ({@link ListedDirectories}, {@link DirectoryHandles}).
  */
 final class FuseLoop {
@@ -64,6 +65,7 @@ final class FuseLoop {
     private final ListedDirectories listed = new ListedDirectories();
     private final DirectoryHandles directories = new DirectoryHandles(listed);
     private NameLookups nameLookups;
+    private FileData fileData;
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
     FuseLoop() {
@@ -72,8 +74,9 @@ final class FuseLoop {
     }
 
     /** Mounts (the kernel sees the mount from here on) and sets up libfuse's high-level layer. */
-    void mount(String mountPoint, List<String> fuseArgs, Pointer operations, long operationsSize) {
+    void mount(String mountPoint, List<String> fuseArgs, JfsFuse callbacks, boolean debug) {
         this.mountPoint = mountPoint;
+        this.fileData = new FileData(callbacks::writesNeedName, debug);
         List<String> all = new ArrayList<>(fuseArgs);
         all.add(mountPoint);
         Pointer args = args(all);
@@ -86,7 +89,7 @@ final class FuseLoop {
         if (channel == null || channel.address() == 0) {
             throw new UserError("mounting " + mountPoint + " failed (libfuse could not mount it; see the line above)");
         }
-        fuse = fuseNew(channel, args, operations, operationsSize);
+        fuse = fuseNew(channel, args, callbacks.operations(), callbacks.operationsSize());
         if (fuse == null || fuse.address() == 0) {
             lib.fuse_unmount(mountPoint, channel);
             throw new UserError("mounting " + mountPoint + " failed (libfuse refused the options)");
@@ -181,6 +184,9 @@ final class FuseLoop {
 
         private void answer(int n) {
             switch (capture == null ? 0 : buf.getInt(IN_OPCODE)) { // struct fuse_in_header: len, opcode, ...
+                case FUSE_READ, FUSE_WRITE -> {
+                    if (!fileData.answer(deviceFd, buf, n)) libfuse(n);
+                }
                 case FUSE_READDIRPLUS, FUSE_READDIR -> list(n);
                 case FUSE_OPENDIR -> {
                     if (directories.enabled()) directories.refuse(deviceFd, buf, n, scratch);

@@ -49,7 +49,7 @@ public final class FuseMount {
         }
         fuse.attach(fs, mountPoint.toString());
         long before = Posix.lstat(mountPoint.toString()).dev();
-        loop.mount(mountPoint.toString(), options.fuseArgs(ProcessHandle.current().pid()), fuse.operations(), fuse.operationsSize());
+        loop.mount(mountPoint.toString(), options.fuseArgs(ProcessHandle.current().pid()), fuse, options.fuseDebug);
         // SIGINT/SIGTERM: detach the mount; the loop threads then see it gone and end.
         Thread unmountOnSignal = new Thread(() -> {
             try {

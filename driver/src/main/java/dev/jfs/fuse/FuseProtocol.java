@@ -8,12 +8,12 @@ package dev.jfs.fuse;
 final class FuseProtocol {
     private FuseProtocol() {}
 
-    static final int FUSE_LOOKUP = 1, FUSE_FORGET = 2, FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_READDIR = 28,
+    static final int FUSE_LOOKUP = 1, FUSE_FORGET = 2, FUSE_READ = 15, FUSE_WRITE = 16, FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_READDIR = 28,
             FUSE_RELEASEDIR = 29, FUSE_FSYNCDIR = 30, FUSE_IOCTL = 39, FUSE_BATCH_FORGET = 42, FUSE_READDIRPLUS = 44;
 
     /** struct fuse_in_header: len, opcode, unique, nodeid, uid, gid, pid (40 bytes). */
-    static final int IN_HEADER = 40, IN_LEN = 0, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16;
-    /** The file handle that opens the body of READ, READDIR(PLUS), RELEASE(DIR), FSYNC(DIR) and IOCTL. */
+    static final int IN_HEADER = 40, IN_LEN = 0, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16, IN_PID = 32;
+    /** The file handle that opens the body of READ, WRITE, READDIR(PLUS), RELEASE(DIR), FSYNC(DIR) and IOCTL. */
     static final int IN_FH = IN_HEADER;
     /** struct fuse_out_header: len, error (-errno), unique (16 bytes). */
     static final int OUT_HEADER = 16, OUT_LEN = 0, OUT_ERROR = 4, OUT_UNIQUE = 8;

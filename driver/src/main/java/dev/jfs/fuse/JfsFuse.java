@@ -400,6 +400,14 @@ public final class JfsFuse extends FuseStubFS {
     private static final int FILE_INFO_BITS = 20;
     private static final int KEEP_CACHE_BIT = 1 << 1;
 
+    /**
+     * Whether writes through {@code fh} must reach {@link #write} with the file's name: the file
+     * has other names, whose attributes the kernel must be told to fetch again.
+     */
+    boolean writesNeedName(long fh) {
+        return sharedWrites.containsKey(fh);
+    }
+
     private void wroteTo(String path, long fd) {
         Long ino = sharedWrites.get(fd);
         if (ino != null) siblings.changed(path, ino);

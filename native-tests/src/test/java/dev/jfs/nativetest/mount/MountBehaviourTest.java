@@ -3,6 +3,7 @@ package dev.jfs.nativetest.mount;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,6 +154,35 @@ class MountBehaviourTest {
         }
         assertArrayEquals(big, Files.readAllBytes(upper.resolve("big")));
         assertArrayEquals(big, Files.readAllBytes(mnt.resolve("big")));
+    }
+
+    /**
+     * An upper that fills up: the writer gets ENOSPC, as on the kernel's overlay, what fit is
+     * there and readable, and the mount goes on serving.
+     */
+    @Test
+    void aFullUpperGivesTheWriterNoSpaceAndKeepsWhatFit() throws Exception {
+        Path small = Files.createDirectories(tmp.resolve("small"));
+        assertEquals("", sh("mount -t tmpfs -o size=1m jfs-test-small '" + small + "' 2>&1"));
+        try {
+            mount(mnt, small.resolve("upper"), small.resolve("work"));
+            byte[] data = new byte[3 << 20];
+            new java.util.Random(3).nextBytes(data);
+            IOException full = assertThrows(IOException.class, () -> {
+                try (var out = Files.newOutputStream(mnt.resolve("big"))) {
+                    for (int off = 0; off < data.length; off += 256 << 10) out.write(data, off, 256 << 10);
+                }
+            });
+            assertTrue(full.getMessage().contains("No space left on device"), full.getMessage());
+            byte[] landed = Files.readAllBytes(mnt.resolve("big"));
+            assertTrue(landed.length > 0 && landed.length < data.length, "bytes that fit: " + landed.length);
+            assertArrayEquals(java.util.Arrays.copyOf(data, landed.length), landed);
+            assertArrayEquals(landed, Files.readAllBytes(small.resolve("upper/big")));
+            assertEquals("welcome\n", Files.readString(mnt.resolve("motd")));
+        } finally {
+            forceUnmount(mnt);
+            forceUnmount(small);
+        }
     }
 
     @Test
