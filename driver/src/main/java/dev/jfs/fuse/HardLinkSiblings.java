@@ -4,6 +4,9 @@ import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * Keeps the kernel's attribute cache right for files with several names. libfuse2's high-level
@@ -13,13 +16,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * through one name make the kernel fetch the others' attributes again. Only from callbacks
  * where the kernel holds no directory lock (write, truncate, setattr, xattrs): the refresh walks
  * the other name's path through the mount.
+ *
+ * <p>That walk is a request the mount must serve while the callback that makes it waits, so it
+ * needs a free loop thread. A callback refreshes before it answers only while another loop
+ * thread is left to serve it; otherwise (one loop thread, or all but one already refreshing)
+ * the refresh is handed to a thread of its own and the callback answers at once. Without this,
+ * a write to a hard-linked file on a mount with {@code -o threads=1} hung the mount.
  */
 final class HardLinkSiblings {
     private final String mountPoint;
     private final ConcurrentHashMap<Long, Set<String>> namesByInode = new ConcurrentHashMap<>();
+    /** Loop threads that may wait for a refresh: all but one. */
+    private final Semaphore waitingThreads;
+    private final ExecutorService later = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hardlink-refresh");
+        t.setDaemon(true);
+        return t;
+    });
 
-    HardLinkSiblings(String mountPoint) {
+    /** @param loopThreads how many threads serve the mount's requests */
+    HardLinkSiblings(String mountPoint, int loopThreads) {
         this.mountPoint = mountPoint;
+        this.waitingThreads = new Semaphore(Math.max(0, loopThreads - 1));
     }
 
     static boolean applies(Stat st) {
@@ -42,7 +60,19 @@ final class HardLinkSiblings {
     /** The file behind {@code fusePath} changed: refresh every other name the kernel has seen. */
     void changed(String fusePath, long ino) {
         Set<String> names = namesByInode.get(ino);
-        if (names == null) return;
+        if (names == null || names.size() < 2 && names.contains(fusePath)) return;
+        if (waitingThreads.tryAcquire()) {
+            try {
+                refresh(names, fusePath);
+            } finally {
+                waitingThreads.release();
+            }
+        } else {
+            later.execute(() -> refresh(names, fusePath));
+        }
+    }
+
+    private void refresh(Set<String> names, String fusePath) {
         for (String other : names) {
             if (other.equals(fusePath)) continue;
             // Through the mount, from this process: the kernel asks us (another FUSE thread)

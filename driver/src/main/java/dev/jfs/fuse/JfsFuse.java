@@ -86,9 +86,9 @@ public final class JfsFuse extends FuseStubFS {
         return jnr.ffi.Struct.size(fuseOperations);
     }
 
-    void attach(UnionFs unionFs, String mountPoint) {
+    void attach(UnionFs unionFs, String mountPoint, int loopThreads) {
         this.fs = unionFs;
-        this.siblings = new HardLinkSiblings(mountPoint);
+        this.siblings = new HardLinkSiblings(mountPoint, loopThreads);
     }
 
     /** After a change through {@code path}: other names of the same file must not show old attributes. */

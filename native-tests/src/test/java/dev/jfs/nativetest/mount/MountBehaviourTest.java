@@ -157,6 +157,29 @@ class MountBehaviourTest {
     }
 
     /**
+     * A write through one name of a hard-linked file makes jfs have the kernel fetch the other
+     * name's attributes again, through the mount, which needs a free request thread. On a mount
+     * with a single one that hung the writer; now the write returns and the other name still
+     * shows the new size and content.
+     */
+    @Test
+    void aWriteToAHardLinkedFileOnOneRequestThreadReturnsAndShowsThroughTheOtherName() throws Exception {
+        var r = jfsmount("-o", "threads=1", "--lower", lower1 + ":" + lower2, "--upper", upper.toString(),
+                "--work", work.toString(), mnt.toString());
+        assertEquals(0, r.exit(), r.toString());
+        Path name = mnt.resolve("motd"), other = mnt.resolve("motd-link");
+        Files.createLink(other, name);
+        assertEquals(8, Files.size(other));
+        // In a process that can be killed: a write that hangs in FUSE would hang its caller.
+        var append = run(List.of("timeout", "-s", "KILL", "20", "sh", "-c", "printf more >> '" + name + "'"));
+        assertEquals(0, append.exit(), "the append returned: " + append);
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (Files.size(other) != 12 && System.nanoTime() < deadline) Thread.sleep(20);
+        assertEquals(12, Files.size(other), "size through the other name");
+        assertEquals("welcome\nmore", Files.readString(other));
+    }
+
+    /**
      * An upper that fills up: the writer gets ENOSPC, as on the kernel's overlay, what fit is
      * there and readable, and the mount goes on serving.
      */
