@@ -56,6 +56,17 @@ final class LowerLayer extends Layer {
         return Probe.dir(st, forceOpaque || d.opaque, Markers.redirect(real(rel), RelPath.parent(rel)));
     }
 
+    /** Whether {@code rel} was probed already (no disk read is left to save). */
+    boolean probed(String rel) {
+        return probes.containsKey(rel);
+    }
+
+    /** Whether this layer's directory {@code parentRel} holds a directory {@code name}. */
+    boolean holdsDirectory(String parentRel, String name) {
+        Integer type = dir(parentRel).types.get(name);
+        return type != null && type == DirEntry.DT_DIR;
+    }
+
     @Override
     Listing listing(String rel) {
         return dir(rel).listing;

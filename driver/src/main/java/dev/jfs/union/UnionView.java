@@ -194,6 +194,25 @@ public final class UnionView {
         return first == null ? -1 : fromSource + first;
     }
 
+    /**
+     * The first lookup of a directory held by many lowers: its copies in all of them are probed
+     * at once ({@link ParallelProbes}). Later lookups find the first copy probed and cost one map
+     * lookup here; names that are not directories cost a look at the cached listing.
+     */
+    private void probeCopiesAtOnce(Node dir, String name, int fromSource) {
+        if (dir.sourceLayers.length - fromSource < ParallelProbes.FROM_LAYERS) return;
+        if (!(layers[dir.sourceLayers[fromSource]] instanceof LowerLayer first)) return;
+        String parent = dir.sourcePaths[fromSource];
+        if (first.probed(RelPath.join(parent, name)) || !first.holdsDirectory(parent, name)) return;
+        List<java.util.concurrent.Callable<Probe>> probes = new ArrayList<>();
+        for (int i = fromSource; i < dir.sourceLayers.length; i++) {
+            LowerLayer lower = (LowerLayer) layers[dir.sourceLayers[i]];
+            String rel = RelPath.join(dir.sourcePaths[i], name);
+            if (lower.holdsDirectory(dir.sourcePaths[i], name) && !lower.probed(rel)) probes.add(() -> lower.probe(rel));
+        }
+        if (probes.size() >= ParallelProbes.FROM_LAYERS) ParallelProbes.run(probes);
+    }
+
     /** Like {@link #lookup}, but ENOENT (or ENOTDIR for a non-directory parent) if nothing is there. */
     public Node require(String path) {
         Node n = lookup(path);
@@ -245,6 +264,7 @@ public final class UnionView {
                     jumped = true;
                     int first = firstLowerSource(dir, name, si);
                     if (first < 0) break;
+                    probeCopiesAtOnce(dir, name, first);
                     if (first != si) {
                         si = first;
                         l = dir.sourceLayers[si];

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The merged view of random lower stacks against a model that applies the layers bottom-up with
  * the OCI rules (a whiteout deletes, an opaque directory clears what is below, a later entry
- * replaces). Stacks of up to 8 layers exercise the lower-source index and the directory cache.
+ * replaces). Stacks of up to 8 layers exercise the lower-source index and the directory cache;
+ * stacks of 10 to 24 (seeds from 13) have directories probed in many layers at once.
  */
 class UnionViewModelTest {
     @TempDir Path tmp;
@@ -28,18 +29,19 @@ class UnionViewModelTest {
     private static final String[] NAMES = {"a", "b", "c", "d", "e"};
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
     void mergedViewMatchesTheOciModel(long seed) throws Exception {
         Random rnd = new Random(seed);
-        int n = 2 + rnd.nextInt(7);
+        int n = seed > 12 ? 10 + rnd.nextInt(15) : 2 + rnd.nextInt(7);
         List<Path> lowersTopFirst = new ArrayList<>();
         TreeMap<String, String> model = new TreeMap<>(); // path -> "d" or file content
         for (int i = 0; i < n; i++) {
             Path layer = Files.createDirectories(tmp.resolve("L" + i)); // L0 is the bottom
-            buildLayer(rnd, layer, "", 0, model, i % 2 == 0);
+            buildLayer(rnd, layer, "", 0, model, i % 2 == 0, seed > 12);
             lowersTopFirst.add(0, layer);
         }
         UnionView view = UnionView.open(new LayerStack(lowersTopFirst, null, null));
+        long batchesBefore = ParallelProbes.batchesRun();
         for (int pass = 0; pass < 2; pass++) { // the second pass runs on warm caches
             for (var e : model.entrySet()) {
                 Node node = view.lookup(e.getKey());
@@ -64,16 +66,19 @@ class UnionViewModelTest {
                 }
             }
         }
+        if (seed > 12) assertTrue(ParallelProbes.batchesRun() > batchesBefore, "seed " + seed + ": no directory probed in many layers at once");
     }
 
     /** Adds random entries to one layer and applies them to the model, as OCI would. */
     private void buildLayer(Random rnd, Path layer, String dir, int depth, TreeMap<String, String> model,
-                            boolean fileMarkers) throws Exception {
+                            boolean fileMarkers, boolean mostlyDirs) throws Exception {
         Files.createDirectories(layer.resolve(dir.isEmpty() ? "." : dir));
         for (String name : NAMES) {
             String p = RelPath.join(dir, name);
             Path real = layer.resolve(p);
             int pick = rnd.nextInt(10);
+            // Deep stacks: directories most layers share, so that many copies are probed at once.
+            if (mostlyDirs) pick = pick < 2 ? pick : pick < 3 ? 4 : pick < 4 ? 6 : 7 + pick % 3;
             if (pick < 3) continue; // untouched by this layer
             if (pick < 5 && model.containsKey(p)) { // whiteout
                 if (fileMarkers) Files.createFile(real.resolveSibling(".wh." + name));
@@ -94,7 +99,7 @@ class UnionViewModelTest {
                     removeTree(model, p);
                 }
                 model.put(p, "d");
-                buildLayer(rnd, layer, p, depth + 1, model, fileMarkers);
+                buildLayer(rnd, layer, p, depth + 1, model, fileMarkers, mostlyDirs);
             }
         }
     }
