@@ -26,23 +26,32 @@ final class FileData {
     // struct fuse_write_out: size (u32), padding
     private static final int WRITE_OUT = 8;
 
+    private final Pointer request;
+    /** Where a WRITE's data is, and where a READ's answer carries its data: made once, not per request. */
+    private final Pointer writtenData, readData;
     private final LongPredicate writesNeedName;
     private final boolean debug;
 
     /**
+     * One per loop thread.
+     *
+     * @param request the thread's request buffer, reused for the answer
      * @param writesNeedName whether WRITEs on a file handle must go through libfuse's named callback
      * @param debug log each request as libfuse's {@code -o debug} does, so the log still shows them all
      */
-    FileData(LongPredicate writesNeedName, boolean debug) {
+    FileData(Pointer request, LongPredicate writesNeedName, boolean debug) {
+        this.request = request;
+        this.writtenData = request.slice(WRITE_DATA);
+        this.readData = request.slice(OUT_HEADER);
         this.writesNeedName = writesNeedName;
         this.debug = debug;
     }
 
     /**
-     * Answers a READ or WRITE {@code request} of {@code length} bytes to {@code deviceFd}, reusing
-     * the request's buffer for the answer. False, with nothing sent, if libfuse must answer it.
+     * Answers the READ or WRITE request of {@code length} bytes in the buffer to {@code deviceFd}.
+     * False, with nothing sent, if libfuse must answer it.
      */
-    boolean answer(int deviceFd, Pointer request, int length) {
+    boolean answer(int deviceFd, int length) {
         if (length < WRITE_DATA) return false;
         boolean write = request.getInt(IN_OPCODE) == FUSE_WRITE;
         int fd = (int) request.getLong(IN_FH);
@@ -54,12 +63,12 @@ final class FileData {
         int answerLength;
         try {
             if (write) {
-                request.putInt(OUT_HEADER, writeAll(fd, request.slice(WRITE_DATA), size, offset));
+                request.putInt(OUT_HEADER, writeAll(fd, writtenData, size, offset));
                 request.putInt(OUT_HEADER + 4, 0);
                 answerLength = OUT_HEADER + WRITE_OUT;
             } else {
                 // The data goes where the answer carries it, right after the answer's header.
-                answerLength = OUT_HEADER + readAll(fd, request.slice(OUT_HEADER), size, offset);
+                answerLength = OUT_HEADER + readAll(fd, readData, size, offset);
             }
             request.putInt(OUT_ERROR, 0);
         } catch (FsException e) {

@@ -65,7 +65,8 @@ final class FuseLoop {
     private final ListedDirectories listed = new ListedDirectories();
     private final DirectoryHandles directories = new DirectoryHandles(listed);
     private NameLookups nameLookups;
-    private FileData fileData;
+    private JfsFuse callbacks;
+    private boolean debug;
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
     FuseLoop() {
@@ -76,7 +77,8 @@ final class FuseLoop {
     /** Mounts (the kernel sees the mount from here on) and sets up libfuse's high-level layer. */
     void mount(String mountPoint, List<String> fuseArgs, JfsFuse callbacks, boolean debug) {
         this.mountPoint = mountPoint;
-        this.fileData = new FileData(callbacks::writesNeedName, debug);
+        this.callbacks = callbacks;
+        this.debug = debug;
         List<String> all = new ArrayList<>(fuseArgs);
         all.add(mountPoint);
         Pointer args = args(all);
@@ -155,6 +157,7 @@ final class FuseLoop {
         private final Pointer answerChannel;
         private final ReaddirPlus readdirPlus;
         private final Pointer scratch = DirectoryHandles.scratch(runtime);
+        private final FileData fileData = new FileData(buf, callbacks::writesNeedName, debug);
 
         RequestThread(long spinNanos) {
             if (capture == null) LOG.warning("libfuse's struct fuse_chan is not laid out as expected: 128 KiB requests, no READDIRPLUS");
@@ -185,7 +188,7 @@ final class FuseLoop {
         private void answer(int n) {
             switch (capture == null ? 0 : buf.getInt(IN_OPCODE)) { // struct fuse_in_header: len, opcode, ...
                 case FUSE_READ, FUSE_WRITE -> {
-                    if (!fileData.answer(deviceFd, buf, n)) libfuse(n);
+                    if (!fileData.answer(deviceFd, n)) libfuse(n);
                 }
                 case FUSE_READDIRPLUS, FUSE_READDIR -> list(n);
                 case FUSE_OPENDIR -> {

@@ -402,10 +402,11 @@ public final class JfsFuse extends FuseStubFS {
 
     /**
      * Whether writes through {@code fh} must reach {@link #write} with the file's name: the file
-     * has other names, whose attributes the kernel must be told to fetch again.
+     * has other names, whose attributes the kernel must be told to fetch again. Asked on every
+     * WRITE: the common answer (no such file open) boxes no key.
      */
     boolean writesNeedName(long fh) {
-        return sharedWrites.containsKey(fh);
+        return !sharedWrites.isEmpty() && sharedWrites.containsKey(fh);
     }
 
     private void wroteTo(String path, long fd) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Probes of one directory in many lower layers, made at once. The first lookup of a directory
@@ -25,7 +26,7 @@ final class ParallelProbes {
         return t;
     });
 
-    private static final java.util.concurrent.atomic.AtomicLong BATCHES = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong BATCHES = new AtomicLong();
 
     private ParallelProbes() {}
 

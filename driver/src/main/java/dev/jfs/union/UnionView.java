@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -196,16 +197,18 @@ public final class UnionView {
 
     /**
      * The first lookup of a directory held by many lowers: its copies in all of them are probed
-     * at once ({@link ParallelProbes}). Later lookups find the first copy probed and cost one map
-     * lookup here; names that are not directories cost a look at the cached listing.
+     * at once ({@link ParallelProbes}). On every lookup of a name in such a directory (a hot
+     * path): names that are not directories cost a look at the cached listing, directories one
+     * path built and one map lookup more.
      */
     private void probeCopiesAtOnce(Node dir, String name, int fromSource) {
         if (dir.sourceLayers.length - fromSource < ParallelProbes.FROM_LAYERS) return;
         if (!(layers[dir.sourceLayers[fromSource]] instanceof LowerLayer first)) return;
         String parent = dir.sourcePaths[fromSource];
-        if (first.probed(RelPath.join(parent, name)) || !first.holdsDirectory(parent, name)) return;
-        List<java.util.concurrent.Callable<Probe>> probes = new ArrayList<>();
+        if (!first.holdsDirectory(parent, name) || first.probed(RelPath.join(parent, name))) return;
+        List<Callable<Probe>> probes = new ArrayList<>();
         for (int i = fromSource; i < dir.sourceLayers.length; i++) {
+            // Sources are in layer order and only layer 0 can be the upper: the rest are lowers too.
             LowerLayer lower = (LowerLayer) layers[dir.sourceLayers[i]];
             String rel = RelPath.join(dir.sourcePaths[i], name);
             if (lower.holdsDirectory(dir.sourcePaths[i], name) && !lower.probed(rel)) probes.add(() -> lower.probe(rel));
