@@ -24,10 +24,11 @@ import jnr.ffi.Runtime;
  * are attached once: each receives a request from the kernel and lets libfuse's high-level
  * layer dispatch it to the callbacks of {@link JfsFuse}. A few kinds of request take a detour
  * through a {@link CaptureChannel}, so that jfs can complete what libfuse2 answers: INIT
- * ({@link InitReply}) and READDIRPLUS ({@link ReaddirPlus}). Directories are opened by the
+ * ({@link InitReply}), READDIRPLUS ({@link ReaddirPlus}), and OPEN and CREATE, whose files may be
+ * passed through to the kernel ({@link PassthroughOpens}). Directories are opened by the
  * kernel without asking ({@link DirectoryHandles}; on kernels before 5.1, OPENDIR answers are
  * widened instead, {@link CachedDirectories}). READ and WRITE are answered without libfuse
- * ({@link FileData}). FORGET, BATCH_FORGET and RELEASEDIR are looked at
+ * ({@link FileData}). FORGET, BATCH_FORGET, RELEASE and RELEASEDIR are looked at
  * on their way ({@link ListedDirectories}, {@link DirectoryHandles}).
  */
 final class FuseLoop {
@@ -67,6 +68,7 @@ final class FuseLoop {
     private NameLookups nameLookups;
     private JfsFuse callbacks;
     private boolean debug;
+    private PassthroughOpens passthrough;
 
     /** Binds libfuse2 (slow: jnr generates code), so it is done while other start-up work runs. */
     FuseLoop() {
@@ -74,8 +76,12 @@ final class FuseLoop {
         this.runtime = Runtime.getRuntime(lib);
     }
 
-    /** Mounts (the kernel sees the mount from here on) and sets up libfuse's high-level layer. */
-    void mount(String mountPoint, List<String> fuseArgs, JfsFuse callbacks, boolean debug) {
+    /**
+     * Mounts (the kernel sees the mount from here on) and sets up libfuse's high-level layer.
+     *
+     * @param passthrough whether files may be passed through to the kernel ({@link PassthroughOpens})
+     */
+    void mount(String mountPoint, List<String> fuseArgs, JfsFuse callbacks, boolean debug, boolean passthrough) {
         this.mountPoint = mountPoint;
         this.callbacks = callbacks;
         this.debug = debug;
@@ -97,6 +103,7 @@ final class FuseLoop {
             throw new UserError("mounting " + mountPoint + " failed (libfuse refused the options)");
         }
         session = lib.fuse_get_session(fuse);
+        this.passthrough = new PassthroughOpens(lib.fuse_chan_fd(channel), passthrough, callbacks::tookPassthroughCandidate);
     }
 
     /** fuse_new@FUSE_2.6, the API this code is written for, called by address. */
@@ -195,17 +202,28 @@ final class FuseLoop {
                     if (directories.enabled()) directories.refuse(deviceFd, buf, n, scratch);
                     else CachedDirectories.answer(capture, deviceFd, buf, n);
                 }
+                case FUSE_OPEN, FUSE_CREATE -> {
+                    if (passthrough.enabled()) passthrough.answer(capture, deviceFd, buf, n, scratch);
+                    else other(n);
+                }
+                case FUSE_RELEASE -> {
+                    passthrough.releasing(buf);
+                    other(n);
+                }
                 case FUSE_INIT -> {
                     directories.init(buf, n);
-                    InitReply.answer(capture, deviceFd, buf, n);
+                    boolean offered = PassthroughOpens.offered(buf, n);
+                    if (!InitReply.answer(capture, deviceFd, buf, n, passthrough.enabled() && offered)) passthrough.disable();
                 }
-                default -> {
-                    if (directories.enabled() && directories.refuse(deviceFd, buf, n, scratch)) return;
-                    listed.observe(buf, n);
-                    directories.forgetting(capture, buf, n, scratch);
-                    libfuse(n);
-                }
+                default -> other(n);
             }
+        }
+
+        private void other(int n) {
+            if (directories.enabled() && directories.refuse(deviceFd, buf, n, scratch)) return;
+            listed.observe(buf, n);
+            directories.forgetting(capture, buf, n, scratch);
+            libfuse(n);
         }
 
         /** A chunk of a directory listing; on a libfuse handle of our own if the kernel opened the directory itself. */

@@ -47,9 +47,10 @@ public final class FuseMount {
         } catch (CompletionException e) {
             throw new UserError("cannot load libfuse2 (libfuse.so.2): install it (apt-get install libfuse2)");
         }
-        fuse.attach(fs, mountPoint.toString(), options.threads);
+        fuse.attach(fs, mountPoint.toString(), options.threads, options.passthrough);
         long before = Posix.lstat(mountPoint.toString()).dev();
-        loop.mount(mountPoint.toString(), options.fuseArgs(ProcessHandle.current().pid()), fuse, options.fuseDebug);
+        loop.mount(mountPoint.toString(), options.fuseArgs(ProcessHandle.current().pid()), fuse, options.fuseDebug,
+                options.passthrough);
         // SIGINT/SIGTERM: detach the mount; the loop threads then see it gone and end.
         Thread unmountOnSignal = new Thread(() -> {
             try {

@@ -8,8 +8,9 @@ package dev.jfs.fuse;
 final class FuseProtocol {
     private FuseProtocol() {}
 
-    static final int FUSE_LOOKUP = 1, FUSE_FORGET = 2, FUSE_READ = 15, FUSE_WRITE = 16, FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_READDIR = 28,
-            FUSE_RELEASEDIR = 29, FUSE_FSYNCDIR = 30, FUSE_IOCTL = 39, FUSE_BATCH_FORGET = 42, FUSE_READDIRPLUS = 44;
+    static final int FUSE_LOOKUP = 1, FUSE_FORGET = 2, FUSE_OPEN = 14, FUSE_READ = 15, FUSE_WRITE = 16, FUSE_RELEASE = 18,
+            FUSE_INIT = 26, FUSE_OPENDIR = 27, FUSE_READDIR = 28, FUSE_RELEASEDIR = 29, FUSE_FSYNCDIR = 30, FUSE_CREATE = 35,
+            FUSE_IOCTL = 39, FUSE_BATCH_FORGET = 42, FUSE_READDIRPLUS = 44;
 
     /** struct fuse_in_header: len, opcode, unique, nodeid, uid, gid, pid (40 bytes). */
     static final int IN_HEADER = 40, IN_LEN = 0, IN_OPCODE = 4, IN_UNIQUE = 8, IN_NODEID = 16, IN_PID = 32;

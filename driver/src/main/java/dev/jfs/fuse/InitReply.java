@@ -26,26 +26,41 @@ final class InitReply {
     private static final int INIT_OUT_LIBFUSE2 = 24; // major minor max_readahead flags max_bg cong max_write
     private static final int INIT_OUT_FULL = 64;
     private static final int FLAGS = 12, MAX_PAGES = 28; // after max_write (20) and time_gran (24)
+    private static final int FLAGS2 = 32, MAX_STACK_DEPTH = 36; // after map_alignment (30)
     private static final int FUSE_DO_READDIRPLUS = 1 << 13, FUSE_MAX_PAGES = 1 << 22;
+    /** flags2 (the upper 32 bits of the flags) count only with FUSE_INIT_EXT; FUSE_PASSTHROUGH is bit 37. */
+    static final int FUSE_INIT_EXT = 1 << 30, FUSE_PASSTHROUGH_FLAGS2 = 1 << (37 - 32);
 
     private InitReply() {}
 
     /**
      * Has libfuse process the INIT request and sends its reply, widened, to the kernel on
      * {@code deviceFd}. An error reply (a kernel too old or too new for libfuse) goes on as it was.
+     * With {@code passthrough}, asks for FUSE_PASSTHROUGH too ({@link PassthroughOpens}), with a
+     * stack depth of 1: backing files must live on a filesystem that stacks on no other.
+     *
+     * @return whether passthrough was asked for
      */
-    static void answer(CaptureChannel capture, int deviceFd, Pointer request, int length) {
+    static boolean answer(CaptureChannel capture, int deviceFd, Pointer request, int length, boolean passthrough) {
         int got = capture.process(request, length);
         if (got < OUT_HEADER) throw new IllegalStateException("libfuse did not answer FUSE_INIT");
         Pointer reply = capture.answer();
+        boolean asked = false;
         if (got == OUT_HEADER + INIT_OUT_LIBFUSE2 && reply.getInt(OUT_ERROR) == 0) {
             Pointer init = reply.slice(OUT_HEADER);
             init.putInt(FLAGS, init.getInt(FLAGS) | FUSE_MAX_PAGES | FUSE_DO_READDIRPLUS);
             init.put(INIT_OUT_LIBFUSE2, new byte[INIT_OUT_FULL - INIT_OUT_LIBFUSE2], 0, INIT_OUT_FULL - INIT_OUT_LIBFUSE2);
             init.putShort(MAX_PAGES, (short) (MAX_IO / 4096));
+            if (passthrough) {
+                init.putInt(FLAGS, init.getInt(FLAGS) | FUSE_INIT_EXT);
+                init.putInt(FLAGS2, FUSE_PASSTHROUGH_FLAGS2);
+                init.putInt(MAX_STACK_DEPTH, 1);
+                asked = true;
+            }
             got = OUT_HEADER + INIT_OUT_FULL;
             reply.putInt(OUT_LEN, got);
         }
         if (!CaptureChannel.send(deviceFd, reply, got)) throw new IllegalStateException("the kernel refused jfs's FUSE_INIT reply");
+        return asked;
     }
 }

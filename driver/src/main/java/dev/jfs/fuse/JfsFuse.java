@@ -10,6 +10,7 @@ import dev.jfs.union.RelPath;
 import dev.jfs.union.UnionFs;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
@@ -47,6 +48,12 @@ public final class JfsFuse extends FuseStubFS {
     private volatile HardLinkSiblings siblings;
     /** Descriptors open for writing on files with several names: fd to st_ino. */
     private final ConcurrentHashMap<Long, Long> sharedWrites = new ConcurrentHashMap<>();
+    /**
+     * Descriptors just handed out on upper files with one name (created, or opened to write),
+     * until {@link PassthroughOpens} takes them: those may be passed through to the kernel.
+     */
+    private final Set<Integer> passthroughCandidates = ConcurrentHashMap.newKeySet();
+    private volatile boolean passthrough;
 
     /** Loads libfuse and builds the callbacks; slow (jnr generates code), so done in parallel. */
     JfsFuse() {}
@@ -86,8 +93,10 @@ public final class JfsFuse extends FuseStubFS {
         return jnr.ffi.Struct.size(fuseOperations);
     }
 
-    void attach(UnionFs unionFs, String mountPoint, int loopThreads) {
+    /** @param passthrough whether the loop asks {@link #tookPassthroughCandidate} about opens */
+    void attach(UnionFs unionFs, String mountPoint, int loopThreads, boolean passthrough) {
         this.fs = unionFs;
+        this.passthrough = passthrough;
         this.siblings = new HardLinkSiblings(mountPoint, loopThreads);
     }
 
@@ -370,12 +379,12 @@ public final class JfsFuse extends FuseStubFS {
         return call("open", path, () -> {
             int fd = fs.open(rel(path), fi.flags.get());
             fi.fh.set(fd);
+            boolean writes = (fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY;
             if (Posix.fstat(fd).nlink() > 1) {
-                if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY) {
-                    sharedWrites.put((long) fd, fs.getattr(rel(path)).ino());
-                }
+                if (writes) sharedWrites.put((long) fd, fs.getattr(rel(path)).ino());
             } else {
                 keepCache(fi);
+                if (writes) passthroughCandidate(fd); // opened to write: the upper's file (copied up)
             }
             return 0;
         });
@@ -409,6 +418,15 @@ public final class JfsFuse extends FuseStubFS {
         return !sharedWrites.isEmpty() && sharedWrites.containsKey(fh);
     }
 
+    private void passthroughCandidate(int fd) {
+        if (passthrough) passthroughCandidates.add(fd);
+    }
+
+    /** Whether {@code fd}, just handed out by open or create, may be passed through; asked once. */
+    boolean tookPassthroughCandidate(int fd) {
+        return passthroughCandidates.remove(fd);
+    }
+
     private void wroteTo(String path, long fd) {
         Long ino = sharedWrites.get(fd);
         if (ino != null) siblings.changed(path, ino);
@@ -417,8 +435,10 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
         return call("create", path, () -> {
-            fi.fh.set(fs.create(rel(path), (int) mode, fi.flags.get(), caller()));
+            int fd = fs.create(rel(path), (int) mode, fi.flags.get(), caller());
+            fi.fh.set(fd);
             keepCache(fi); // a new file has one name
+            passthroughCandidate(fd);
             return 0;
         });
     }
@@ -468,8 +488,17 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int release(String path, FuseFileInfo fi) {
         return call("release", path, () -> {
-            sharedWrites.remove(fi.fh.get());
-            Posix.close((int) fi.fh.get());
+            int fd = (int) fi.fh.get();
+            // Written straight by the kernel (passthrough), and given another name since it was
+            // opened: the other names' cached attributes are refreshed now, at the latest.
+            if (sharedWrites.remove(fi.fh.get()) == null && (fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY
+                    && Posix.fstat(fd).nlink() > 1) {
+                changed(path);
+            }
+            // A candidate the loop never took (passthrough turned off at INIT, an answer it did not
+            // look at) must not outlive its descriptor: the number is reused by the next open.
+            if (passthrough) passthroughCandidates.remove(fd);
+            Posix.close(fd);
             return 0;
         });
     }

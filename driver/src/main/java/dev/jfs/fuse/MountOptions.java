@@ -41,6 +41,11 @@ public final class MountOptions {
      * (warm find ran 5x slower). {@code -o atime} or {@code -o relatime} give the kernel's default.
      */
     public boolean noatime = true;
+    /**
+     * Files created or opened to write are handed to the kernel to read and write itself (FUSE
+     * passthrough, {@link PassthroughOpens}), where the kernel (6.9+) and our privileges allow.
+     */
+    public boolean passthrough = true;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
             "users", "exec", "noexec", "_netdev", "nofail", "redirect_dir=on", "index=on");
@@ -67,6 +72,8 @@ public final class MountOptions {
                 case "debug" -> fuseDebug = true;
                 case "noatime" -> noatime = true;
                 case "atime", "relatime" -> noatime = false;
+                case "passthrough" -> passthrough = true;
+                case "nopassthrough" -> passthrough = false;
                 case "threads" -> threads = integer(key, val, 1, 256, "not a number from 1 to 256");
                 case "spin" -> spinMicros = integer(key, val, 0, 100_000, "not a number of microseconds from 0 to 100000");
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
@@ -140,6 +147,7 @@ public final class MountOptions {
         o.add(noatime ? "noatime" : "relatime");
         o.add("threads=" + threads);
         o.add("spin=" + spinMicros);
+        if (!passthrough) o.add("nopassthrough");
         return String.join(",", o);
     }
 }

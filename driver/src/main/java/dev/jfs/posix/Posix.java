@@ -57,6 +57,12 @@ public final class Posix {
         return RUNTIME.getLastError();
     }
 
+    /** ioctl(2) with an argument of 32-bit words: its result if not negative, else -errno. */
+    public static int ioctl(int fd, long request, int[] arg) {
+        int rc = LIBC.ioctl(fd, request, arg);
+        return rc < 0 ? -errno() : rc;
+    }
+
     private static FsException fail(String op, String path) {
         return new FsException(errno(), op + " " + path);
     }

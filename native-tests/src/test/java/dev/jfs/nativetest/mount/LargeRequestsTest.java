@@ -32,7 +32,7 @@ class LargeRequestsTest {
         Files.write(lower.resolve("big"), lowerData);
         Path mnt = Files.createDirectories(tmp.resolve("mnt"));
         Path log = tmp.resolve("debug.log");
-        Process p = new ProcessBuilder(java("dev.jfs.cli.JfsMount", "-f", "-o", "debug", "--lower", lower.toString(),
+        Process p = new ProcessBuilder(java("dev.jfs.cli.JfsMount", "-f", "-o", "debug,nopassthrough", "--lower", lower.toString(),
                 "--upper", tmp.resolve("upper").toString(), "--work", tmp.resolve("work").toString(), mnt.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -1,0 +1,122 @@
+package dev.jfs.fuse;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jfs.posix.Errno;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The rules by which opens of one kernel inode agree on passthrough, against a fake kernel. */
+class PassthroughFilesTest {
+    /** Descriptors are open on files named by {@link #fileOf}; registration answers {@link #answer}. */
+    static final class FakeKernel implements PassthroughFiles.Backings {
+        final Map<Integer, String> fileOf = new HashMap<>();
+        final List<Integer> registered = new ArrayList<>();
+        final List<Integer> unregistered = new ArrayList<>();
+        int answer = 0; // 0: the next free id
+        int nextId = 1;
+
+        @Override
+        public int register(int fd) {
+            if (answer != 0) return answer;
+            registered.add(fd);
+            return nextId++;
+        }
+
+        @Override
+        public void unregister(int backingId) {
+            unregistered.add(backingId);
+        }
+
+        @Override
+        public Object identity(int fd) {
+            return fileOf.get(fd);
+        }
+    }
+
+    final FakeKernel kernel = new FakeKernel();
+    final PassthroughFiles files = new PassthroughFiles(kernel, true);
+
+    @Test
+    void opensOfTheSameFileShareOneBackingFileUntilTheLastRelease() {
+        kernel.fileOf.put(10, "upper/a");
+        kernel.fileOf.put(11, "upper/a");
+        kernel.fileOf.put(12, "upper/a");
+        int id = files.opened(5, 10, true);
+        assertTrue(id > 0);
+        assertEquals(id, files.opened(5, 11, false), "a reader of the same file passes through too");
+        assertEquals(id, files.opened(5, 12, true));
+        assertEquals(List.of(10), kernel.registered, "registered once");
+        files.released(5);
+        files.released(5);
+        assertEquals(List.of(), kernel.unregistered);
+        files.released(5);
+        assertEquals(List.of(id), kernel.unregistered, "freed with the last open");
+        assertEquals(0, files.openInodes());
+    }
+
+    @Test
+    void anInodeFirstOpenedCachedStaysCachedWhileAnyOpenLasts() {
+        kernel.fileOf.put(20, "lower/b");
+        kernel.fileOf.put(21, "upper/b");
+        assertEquals(0, files.opened(7, 20, false), "a lower file read: cached");
+        assertEquals(0, files.opened(7, 21, true), "the kernel would refuse a passthrough beside a cached open");
+        assertEquals(List.of(), kernel.registered);
+        files.released(7);
+        files.released(7);
+        assertTrue(files.opened(7, 21, true) > 0, "once all are closed, the next open decides afresh");
+    }
+
+    @Test
+    void anotherFileUnderAPassedThroughInodeIsNotPassedThrough() {
+        kernel.fileOf.put(30, "upper/c");
+        kernel.fileOf.put(31, "upper/other");
+        int id = files.opened(9, 30, true);
+        assertEquals(0, files.opened(9, 31, true));
+        files.released(9);
+        assertEquals(List.of(), kernel.unregistered, "still counted: one open left");
+        files.released(9);
+        assertEquals(List.of(id), kernel.unregistered);
+    }
+
+    @Test
+    void withoutPrivilegeOrKernelSupportEveryLaterOpenIsCached() {
+        kernel.fileOf.put(40, "upper/d");
+        kernel.answer = -Errno.EPERM;
+        assertEquals(0, files.opened(1, 40, true));
+        assertFalse(files.enabled());
+        kernel.answer = 0;
+        files.released(1);
+        assertEquals(0, files.opened(2, 40, true), "not asked again");
+        assertEquals(List.of(), kernel.registered);
+    }
+
+    @Test
+    void aFileOnAStackedFilesystemIsCachedAndOthersStillPassThrough() {
+        kernel.fileOf.put(50, "overlay/e");
+        kernel.fileOf.put(51, "upper/f");
+        kernel.answer = -Errno.ELOOP;
+        assertEquals(0, files.opened(1, 50, true));
+        assertTrue(files.enabled());
+        kernel.answer = 0;
+        assertTrue(files.opened(2, 51, true) > 0);
+    }
+
+    @Test
+    void releasesOfInodesNeverSeenOpenAreIgnored() {
+        files.released(99);
+        assertEquals(0, files.openInodes());
+        assertEquals(List.of(), kernel.unregistered);
+    }
+
+    @Test
+    void disabledNeverRegisters() {
+        PassthroughFiles off = new PassthroughFiles(kernel, false);
+        kernel.fileOf.put(60, "upper/g");
+        assertEquals(0, off.opened(3, 60, true));
+        assertEquals(List.of(), kernel.registered);
+    }
+}
