@@ -34,9 +34,10 @@ public final class LayerCommit {
      */
     public static Result write(StackViews views, Compression compression, OutputStream blob, OutputStream tarCopy,
                                LongConsumer progress, Consumer<String> warnings) throws IOException {
-        Sha256OutputStream blobDigest = new Sha256OutputStream(new CloseShield(blob));
+        // Uncompressed, the blob is the tar: its digest is the diffID, so its bytes are hashed once.
+        Sha256OutputStream blobDigest = new Sha256OutputStream(new CloseShield(blob), compression != Compression.NONE);
         OutputStream compressed = compression.wrap(blobDigest);
-        Sha256OutputStream tarDigest = new Sha256OutputStream(tarCopy == null ? compressed : new Tee(compressed, tarCopy));
+        Sha256OutputStream tarDigest = new Sha256OutputStream(tarCopy == null ? compressed : new Tee(compressed, tarCopy), true);
         ChangesetWriter writer;
         try (LayerTar tar = new LayerTar(new BufferedOutputStream(tarDigest, 1 << 20), progress)) {
             writer = new ChangesetWriter(views.merged(), tar, warnings);

@@ -5,27 +5,28 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
 
-/** Passes bytes through, counting them and computing their sha256. */
+/** Passes bytes through, counting them and, if asked, computing their sha256. */
 final class Sha256OutputStream extends FilterOutputStream {
     private final MessageDigest sha256;
     private long count;
 
-    Sha256OutputStream(OutputStream out) {
+    /** @param hash whether to compute the digest; without it, {@link #digest} may not be called */
+    Sha256OutputStream(OutputStream out, boolean hash) {
         super(out);
-        sha256 = Sha256.newDigest();
+        sha256 = hash ? Sha256.newDigest() : null;
     }
 
     @Override
     public void write(int b) throws IOException {
         out.write(b);
-        sha256.update((byte) b);
+        if (sha256 != null) sha256.update((byte) b);
         count++;
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         out.write(b, off, len);
-        sha256.update(b, off, len);
+        if (sha256 != null) sha256.update(b, off, len);
         count += len;
     }
 
