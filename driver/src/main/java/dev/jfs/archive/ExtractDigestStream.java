@@ -3,7 +3,6 @@ package dev.jfs.archive;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 
 /**
  * The uncompressed tar as it passes to the tar parser: counts and hashes every byte, so that the
@@ -11,7 +10,7 @@ import java.security.MessageDigest;
  * so that no byte (entry padding, end-of-archive blocks) escapes the digest.
  */
 final class ExtractDigestStream extends FilterInputStream {
-    private final MessageDigest sha256;
+    private final Sha256 sha256;
     private final byte[] skipBuffer = new byte[8192];
     private long count;
     private byte[] capture;
@@ -21,7 +20,7 @@ final class ExtractDigestStream extends FilterInputStream {
 
     ExtractDigestStream(InputStream in) {
         super(in);
-        sha256 = Sha256.newDigest();
+        sha256 = Sha256.create();
     }
 
     @Override
@@ -112,6 +111,6 @@ final class ExtractDigestStream extends FilterInputStream {
 
     /** {@code sha256:<hex>} of everything read so far. */
     String digest() {
-        return Sha256.finish(sha256);
+        return sha256.finish();
     }
 }

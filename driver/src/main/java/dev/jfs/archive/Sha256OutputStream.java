@@ -3,17 +3,16 @@ package dev.jfs.archive;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 
 /** Passes bytes through, counting them and, if asked, computing their sha256. */
 final class Sha256OutputStream extends FilterOutputStream {
-    private final MessageDigest sha256;
+    private final Sha256 sha256;
     private long count;
 
     /** @param hash whether to compute the digest; without it, {@link #digest} may not be called */
     Sha256OutputStream(OutputStream out, boolean hash) {
         super(out);
-        sha256 = hash ? Sha256.newDigest() : null;
+        sha256 = hash ? Sha256.create() : null;
     }
 
     @Override
@@ -36,6 +35,6 @@ final class Sha256OutputStream extends FilterOutputStream {
 
     /** {@code sha256:<hex>} of everything written; call once, at the end. */
     String digest() {
-        return Sha256.finish(sha256);
+        return sha256.finish();
     }
 }
