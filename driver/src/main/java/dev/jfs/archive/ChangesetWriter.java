@@ -31,6 +31,12 @@ import java.util.function.Consumer;
 public final class ChangesetWriter implements Consumer<Change> {
     private record Inode(long dev, long ino) {}
 
+    /**
+     * Files up to this size are read ahead: with {@link dev.jfs.changes.WalkAhead}'s queue of at
+     * most 1,024 changes, at most 64 MiB wait in memory.
+     */
+    static final long READ_AHEAD_MAX = 64 << 10;
+
     private final UnionView merged;
     private final LayerTar tar;
     private final Consumer<String> warnings;
@@ -51,16 +57,40 @@ public final class ChangesetWriter implements Consumer<Change> {
 
     @Override
     public void accept(Change c) {
+        accept(c, null);
+    }
+
+    /**
+     * Reads ahead, on the walk's thread ({@link dev.jfs.changes.WalkAhead}), what the entry of
+     * {@code c} will need: the data and xattrs of a file of up to {@value #READ_AHEAD_MAX} bytes
+     * with one name (with several, only the first in the layer carries data). Null for anything
+     * else, and where the read fails: {@link #accept} then reads it again, and fails as it
+     * always did, in its place in the layer.
+     */
+    SmallFile readAhead(Change c) {
+        Node n = c.merged();
+        if (n == null || c.kind() == Change.Kind.REMOVED || c.kind() == Change.Kind.DROPPED) return null;
+        Stat st = n.stat();
+        if (st.type() != Stat.S_IFREG || st.size() > READ_AHEAD_MAX || st.nlink() > 1) return null;
+        try {
+            return SmallFile.read(merged, n);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Writes the entries of {@code c}; {@code ahead}, if not null, is its file as {@link #readAhead} read it. */
+    public void accept(Change c, SmallFile ahead) {
         try {
             switch (c.kind()) {
                 case ADDED, CHANGED, TOUCHED, CARRIED -> {
                     parentsOf(c.path());
-                    entry(c.path(), c.merged());
+                    entry(c.path(), c.merged(), ahead);
                 }
                 case REPLACED -> {
                     if (!c.path().isEmpty()) {
                         parentsOf(c.path());
-                        entry(c.path(), c.merged());
+                        entry(c.path(), c.merged(), null);
                     }
                     tar.opaque(c.path());
                     entries++;
@@ -85,7 +115,7 @@ public final class ChangesetWriter implements Consumer<Change> {
         }
     }
 
-    private void entry(String path, Node n) throws IOException {
+    private void entry(String path, Node n, SmallFile ahead) throws IOException {
         Stat st = n.stat();
         entries++;
         if (st.isDirectory()) {
@@ -106,7 +136,7 @@ public final class ChangesetWriter implements Consumer<Change> {
             }
         }
         if (st.type() == Stat.S_IFREG && st.size() <= SmallFile.MAX_SIZE) {
-            SmallFile f = SmallFile.read(merged, n);
+            SmallFile f = ahead != null ? ahead : SmallFile.read(merged, n);
             tar.file(path, st, f.xattrs(), f.data());
             return;
         }

@@ -1,6 +1,6 @@
 package dev.jfs.archive;
 
-import dev.jfs.changes.ChangeWalker;
+import dev.jfs.changes.WalkAhead;
 import dev.jfs.changes.StackViews;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -42,7 +42,7 @@ public final class LayerCommit {
         try (LayerTar tar = new LayerTar(new BufferedOutputStream(tarDigest, 1 << 20), progress)) {
             writer = new ChangesetWriter(views.merged(), tar, warnings);
             try {
-                ChangeWalker.walk(views, writer);
+                WalkAhead.walk(views, writer::readAhead, writer::accept);
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
