@@ -2,6 +2,7 @@ package dev.jfs.cli;
 
 import dev.jfs.UserError;
 import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import picocli.CommandLine;
@@ -22,6 +23,7 @@ final class Cli {
 
     /** @param name the command's name in messages and help, if not its own (jfsmount for mount) */
     static int run(Object command, String name, String[] args) {
+        bindLibcAhead();
         boolean debug = Arrays.asList(args).contains("--debug");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         CommandLine cl = new CommandLine(command);
@@ -41,6 +43,23 @@ final class Cli {
             return EXIT_FAILURE;
         });
         return cl.execute(rest);
+    }
+
+    /**
+     * jnr-ffi binds libc by generating code, about 0.15 s, and picocli takes about as long to
+     * build its model of the commands: on a thread of its own, the binding is done by the time
+     * the command first needs it. (A command that never needs it, --help, does not wait for it.)
+     */
+    private static void bindLibcAhead() {
+        Thread t = new Thread(() -> {
+            try {
+                Posix.libc();
+            } catch (Throwable e) {
+                // the command's own first call fails the same way and says why
+            }
+        }, "jfs-bind-libc");
+        t.setDaemon(true);
+        t.start();
     }
 
     static String describe(Throwable ex) {
