@@ -489,12 +489,12 @@ public final class JfsFuse extends FuseStubFS {
     public int release(String path, FuseFileInfo fi) {
         return call("release", path, () -> {
             int fd = (int) fi.fh.get();
-            // Written straight by the kernel (passthrough), and given another name since it was
-            // opened: the other names' cached attributes are refreshed now, at the latest.
-            if (sharedWrites.remove(fi.fh.get()) == null && (fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY
-                    && Posix.fstat(fd).nlink() > 1) {
-                changed(path);
-            }
+            // Writes the kernel made itself (passthrough) never came here, to refresh the other
+            // names of a file that has them (given them while open, or opened as another open of
+            // the same kernel inode was passing through): their cached attributes are refreshed
+            // now, at the latest. Once more for a file whose writes did come here: harmless.
+            sharedWrites.remove(fi.fh.get());
+            if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY && Posix.fstat(fd).nlink() > 1) changed(path);
             // A candidate the loop never took (passthrough turned off at INIT, an answer it did not
             // look at) must not outlive its descriptor: the number is reused by the next open.
             if (passthrough) passthroughCandidates.remove(fd);

@@ -198,6 +198,24 @@ class PassthroughTest {
         assertEquals(2, Files.getAttribute(b, "unix:nlink"));
     }
 
+    @Test
+    void aSecondWriterOfAPassedThroughFileWithTwoNamesRefreshesTheOtherName() throws Exception {
+        mount();
+        Path a = mnt.resolve("a"), b = mnt.resolve("b");
+        try (FileChannel w = FileChannel.open(a, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            Files.createLink(b, a);
+            assertEquals(0, Files.size(b));
+            // Opened while the first open passes through: it passes through too, though the file
+            // now has two names, so its writes never reach jfs either.
+            try (FileChannel w2 = FileChannel.open(a, StandardOpenOption.WRITE)) {
+                w2.write(ByteBuffer.wrap(new byte[1000]));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.size(b) != 1000 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertEquals(1000, Files.size(b), "the other name's size after the second writer's release");
+        }
+    }
+
     static byte[] read(FileChannel ch, long at, int n) throws Exception {
         ByteBuffer buf = ByteBuffer.allocate(n);
         while (buf.hasRemaining() && ch.read(buf, at + buf.position()) > 0) {}
