@@ -32,8 +32,9 @@ public final class ChangesetWriter implements Consumer<Change> {
     private record Inode(long dev, long ino) {}
 
     /**
-     * Files up to this size are read ahead: with {@link dev.jfs.changes.WalkAhead}'s queue of at
-     * most 1,024 changes, at most 64 MiB wait in memory.
+     * Files up to this size are read ahead. {@link dev.jfs.changes.WalkAhead} holds at most 10
+     * batches of 128 changes at once (8 queued, one being filled, one being written): 80 MiB of
+     * file data at the very most.
      */
     static final long READ_AHEAD_MAX = 64 << 10;
 
@@ -69,7 +70,7 @@ public final class ChangesetWriter implements Consumer<Change> {
      */
     SmallFile readAhead(Change c) {
         Node n = c.merged();
-        if (n == null || c.kind() == Change.Kind.REMOVED || c.kind() == Change.Kind.DROPPED) return null;
+        if (n == null) return null; // removed: a whiteout, or nothing
         Stat st = n.stat();
         if (st.type() != Stat.S_IFREG || st.size() > READ_AHEAD_MAX || st.nlink() > 1) return null;
         try {

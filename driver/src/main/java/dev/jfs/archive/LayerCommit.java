@@ -1,7 +1,7 @@
 package dev.jfs.archive;
 
-import dev.jfs.changes.WalkAhead;
 import dev.jfs.changes.StackViews;
+import dev.jfs.changes.WalkAhead;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
