@@ -104,6 +104,7 @@ final class FuseLoop {
         }
         session = lib.fuse_get_session(fuse);
         this.passthrough = new PassthroughOpens(lib.fuse_chan_fd(channel), passthrough, callbacks::tookPassthroughCandidate);
+        callbacks.passThroughWhile(this.passthrough::enabled);
     }
 
     /** fuse_new@FUSE_2.6, the API this code is written for, called by address. */

@@ -47,7 +47,7 @@ public final class FuseMount {
         } catch (CompletionException e) {
             throw new UserError("cannot load libfuse2 (libfuse.so.2): install it (apt-get install libfuse2)");
         }
-        fuse.attach(fs, mountPoint.toString(), options.threads, options.passthrough);
+        fuse.attach(fs, mountPoint.toString(), options.threads);
         long before = Posix.lstat(mountPoint.toString()).dev();
         loop.mount(mountPoint.toString(), options.fuseArgs(ProcessHandle.current().pid()), fuse, options.fuseDebug,
                 options.passthrough);

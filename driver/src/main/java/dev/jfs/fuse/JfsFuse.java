@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,7 +54,8 @@ public final class JfsFuse extends FuseStubFS {
      * until {@link PassthroughOpens} takes them: those may be passed through to the kernel.
      */
     private final Set<Integer> passthroughCandidates = ConcurrentHashMap.newKeySet();
-    private volatile boolean passthrough;
+    /** Whether the loop may still pass files through ({@link PassthroughOpens#enabled}): off without root or kernel support. */
+    private volatile BooleanSupplier passthrough = () -> false;
 
     /** Loads libfuse and builds the callbacks; slow (jnr generates code), so done in parallel. */
     JfsFuse() {}
@@ -93,10 +95,8 @@ public final class JfsFuse extends FuseStubFS {
         return jnr.ffi.Struct.size(fuseOperations);
     }
 
-    /** @param passthrough whether the loop asks {@link #tookPassthroughCandidate} about opens */
-    void attach(UnionFs unionFs, String mountPoint, int loopThreads, boolean passthrough) {
+    void attach(UnionFs unionFs, String mountPoint, int loopThreads) {
         this.fs = unionFs;
-        this.passthrough = passthrough;
         this.siblings = new HardLinkSiblings(mountPoint, loopThreads);
     }
 
@@ -419,7 +419,12 @@ public final class JfsFuse extends FuseStubFS {
     }
 
     private void passthroughCandidate(int fd) {
-        if (passthrough) passthroughCandidates.add(fd);
+        if (passthrough.getAsBoolean()) passthroughCandidates.add(fd);
+    }
+
+    /** The loop asks {@link #tookPassthroughCandidate} about opens while {@code enabled} holds. */
+    void passThroughWhile(BooleanSupplier enabled) {
+        this.passthrough = enabled;
     }
 
     /** Whether {@code fd}, just handed out by open or create, may be passed through; asked once. */
@@ -495,9 +500,9 @@ public final class JfsFuse extends FuseStubFS {
             // now, at the latest. Once more for a file whose writes did come here: harmless.
             sharedWrites.remove(fi.fh.get());
             if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY && Posix.fstat(fd).nlink() > 1) changed(path);
-            // A candidate the loop never took (passthrough turned off at INIT, an answer it did not
+            // A candidate the loop never took (passthrough turned off since, an answer it did not
             // look at) must not outlive its descriptor: the number is reused by the next open.
-            if (passthrough) passthroughCandidates.remove(fd);
+            passthroughCandidates.remove(fd);
             Posix.close(fd);
             return 0;
         });

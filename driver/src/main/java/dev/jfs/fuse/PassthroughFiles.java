@@ -46,14 +46,15 @@ final class PassthroughFiles {
 
     private final Backings backings;
     private final Map<Long, Inode> inodes = new HashMap<>();
-    private boolean enabled;
+    /** Read without the lock on every open (volatile); only ever turned off, under the lock. */
+    private volatile boolean enabled;
 
     PassthroughFiles(Backings backings, boolean enabled) {
         this.backings = backings;
         this.enabled = enabled;
     }
 
-    synchronized boolean enabled() {
+    boolean enabled() {
         return enabled;
     }
 
