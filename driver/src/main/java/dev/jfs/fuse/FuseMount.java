@@ -39,6 +39,7 @@ public final class FuseMount {
         CompletableFuture<JfsFuse> loading = CompletableFuture.supplyAsync(JfsFuse::new);
         CompletableFuture<FuseLoop> binding = CompletableFuture.supplyAsync(FuseLoop::new);
         UnionFs fs = union.get();
+        fs.prefetchDirectories(options.prefetch);
         JfsFuse fuse;
         FuseLoop loop;
         try {

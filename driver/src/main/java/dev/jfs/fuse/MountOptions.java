@@ -46,6 +46,12 @@ public final class MountOptions {
      * passthrough, {@link PassthroughOpens}), where the kernel (6.9+) and our privileges allow.
      */
     public boolean passthrough = true;
+    /**
+     * A lower file opened to read has the other small files of its directory read into the page
+     * cache in the background ({@code DirectoryPrefetch}): cold, a tar or cp -r of lower files
+     * otherwise waits for the disk once per file.
+     */
+    public boolean prefetch = true;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
             "users", "exec", "noexec", "_netdev", "nofail", "redirect_dir=on", "index=on");
@@ -74,6 +80,8 @@ public final class MountOptions {
                 case "atime", "relatime" -> noatime = false;
                 case "passthrough" -> passthrough = true;
                 case "nopassthrough" -> passthrough = false;
+                case "prefetch" -> prefetch = true;
+                case "noprefetch" -> prefetch = false;
                 case "threads" -> threads = integer(key, val, 1, 256, "not a number from 1 to 256");
                 case "spin" -> spinMicros = integer(key, val, 0, 100_000, "not a number of microseconds from 0 to 100000");
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
@@ -148,6 +156,7 @@ public final class MountOptions {
         o.add("threads=" + threads);
         o.add("spin=" + spinMicros);
         if (!passthrough) o.add("nopassthrough");
+        if (!prefetch) o.add("noprefetch");
         return String.join(",", o);
     }
 }

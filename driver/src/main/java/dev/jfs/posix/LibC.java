@@ -29,6 +29,8 @@ public interface LibC {
     int ftruncate(int fd, long length);
     int truncate(String path, long length);
     int fallocate(int fd, int mode, long offset, long len);
+    /** Returns the error number itself (0 on success), not -1 and errno. */
+    int posix_fadvise(int fd, long offset, long len, int advice);
 
     int lstat(String path, Pointer statbuf);
     int lstat(@In byte[] path, Pointer statbuf);

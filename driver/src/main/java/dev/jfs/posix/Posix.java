@@ -281,6 +281,17 @@ public final class Posix {
         check(LIBC.close(fd), "close", "fd " + fd);
     }
 
+    private static final int POSIX_FADV_WILLNEED = 3;
+
+    /**
+     * Asks the kernel to start reading {@code len} bytes of {@code fd} into the page cache and
+     * returns without waiting for the disk (it may wait for the metadata that locates the data).
+     * A hint: its failure is not an error anyone must hear of, so this returns false instead.
+     */
+    public static boolean willNeed(int fd, long len) {
+        return LIBC.posix_fadvise(fd, 0, len, POSIX_FADV_WILLNEED) == 0;
+    }
+
     public static int pread(int fd, Pointer buf, long count, long offset) {
         long n = LIBC.pread(fd, buf, count, offset);
         if (n < 0) throw fail("read", "fd " + fd);

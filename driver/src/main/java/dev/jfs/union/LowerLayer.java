@@ -20,6 +20,7 @@ final class LowerLayer extends Layer {
 
     private final ConcurrentHashMap<String, Dir> dirs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Probe> probes = new ConcurrentHashMap<>();
+    private final DirectoryPrefetch prefetch = new DirectoryPrefetch(this);
 
     LowerLayer(int index, String root) {
         super(index, root);
@@ -54,6 +55,11 @@ final class LowerLayer extends Layer {
         if (!st.isDirectory()) return Probe.entry(st);
         Dir d = dir(rel);
         return Probe.dir(st, forceOpaque || d.opaque, Markers.redirect(real(rel), RelPath.parent(rel)));
+    }
+
+    /** The file at {@code realPath}, in this layer, was opened to read: read its neighbours ahead. */
+    void openedToRead(String realPath) {
+        prefetch.opened(realPath.substring(root.length() + 1));
     }
 
     /** Whether {@code rel} was probed already (no disk read is left to save). */

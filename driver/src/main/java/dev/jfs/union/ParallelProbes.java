@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ParallelProbes {
     /** Fewer copies than this are probed one after another, as before: handing over costs more. */
     static final int FROM_LAYERS = 8;
-    private static final int READERS = 8;
+    private static final int READERS = 16;
 
     private static final ExecutorService POOL = Executors.newFixedThreadPool(READERS, r -> {
         Thread t = new Thread(r, "layer-reader");

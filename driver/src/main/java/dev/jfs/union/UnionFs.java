@@ -43,6 +43,8 @@ public final class UnionFs {
     /** What the writer holding the lock has said it changes (see {@link #writing}). */
     private final List<String> leaves = new ArrayList<>();
     private boolean structural;
+    /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
+    private boolean prefetch;
 
     private UnionFs(UnionView view, UpperFormat format, CopyUp copyUp) {
         this.view = view;
@@ -66,6 +68,14 @@ public final class UnionFs {
         UpperFormat format = forced != null ? forced : UpperFormat.probe(work.tmp());
         Posix.umask(0);
         return new UnionFs(UnionView.open(stack), format, new CopyUp(work.tmp(), format));
+    }
+
+    /**
+     * Whether a lower file opened to read has the small files of its directory read ahead
+     * ({@link DirectoryPrefetch}); off unless asked for: only a mount's readers gain from it.
+     */
+    public void prefetchDirectories(boolean on) {
+        prefetch = on;
     }
 
     public UnionView view() {
@@ -130,8 +140,9 @@ public final class UnionFs {
         boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
         int realFlags = flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | KERNEL_DOES);
         if (!writes) {
-            String real = reading(() -> view.require(path).realPath);
-            return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
+            Node n = reading(() -> view.require(path));
+            if (prefetch) view.openedToRead(n);
+            return Posix.open(n.realPath, realFlags | Posix.O_NOFOLLOW, 0);
         }
         return writingLeaves(() -> {
             Node n = view.require(path);

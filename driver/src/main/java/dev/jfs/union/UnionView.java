@@ -333,6 +333,14 @@ public final class UnionView {
         return out;
     }
 
+    /**
+     * A file about to be opened to read: if a lower layer holds it, the small files beside it
+     * there are read into the page cache in the background ({@link DirectoryPrefetch}).
+     */
+    public void openedToRead(Node n) {
+        if (!n.indexed && layers[n.layer] instanceof LowerLayer lower) lower.openedToRead(n.realPath);
+    }
+
     public String readlink(Node n) {
         if (!n.stat.isSymlink()) throw new FsException(Errno.EINVAL, "/" + n.path);
         return Posix.readlink(n.realPath);
