@@ -25,7 +25,8 @@ final class PolledDevice {
     private final long spinNanos;
     private final Pointer pollFd;
 
-    private PolledDevice(int fd, long spinNanos, Runtime runtime) {
+    /** On any non-blocking descriptor; tests use a pipe. */
+    PolledDevice(int fd, long spinNanos, Runtime runtime) {
         this.fd = fd;
         this.spinNanos = spinNanos;
         this.pollFd = Memory.allocateDirect(runtime, 8, true);
@@ -48,12 +49,27 @@ final class PolledDevice {
         return new PolledDevice(fd, spinNanos, runtime);
     }
 
+    /** How long the last call waited for its request: what the next wait is expected to be. */
+    private long lastWait;
+
+    /** Whether the next call asks for a while before it sleeps. */
+    boolean asksFirst() {
+        return lastWait < spinNanos;
+    }
+
     /**
      * The next request, read into {@code buf}: its length, or 0 once the filesystem is unmounted.
-     * Asks without sleeping for up to the spin time, then sleeps until one comes.
+     * Asks without sleeping for up to the spin time, then sleeps until one comes; but sleeps at
+     * once if the last request took longer than the spin time to come. A program sending
+     * requests back to back keeps the thread asking; one that waits between them (for the disk,
+     * for its own work) would have it ask in vain after every request, each ask a system call,
+     * on CPU that such a program and the kernel need. Cold tar of 50k files, daemon CPU: 12-18 s
+     * asking after every request, 10 s asking only after quick ones, 9 s never asking; creating
+     * 10k files kept what asking gains (3.2-3.4 s against 3.6-4.1 s never asking).
      */
     int next(Pointer buf, long size) {
-        long deadline = 0;
+        long start = System.nanoTime();
+        boolean asking = asksFirst();
         while (true) {
             int n;
             try {
@@ -62,15 +78,15 @@ final class PolledDevice {
                 if (e.errno() == Errno.ENOENT) continue; // interrupted before we read it
                 return 0; // ENODEV: unmounted
             }
-            if (n > 0) return n;
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + spinNanos;
-            } else if (now - deadline > 0) {
-                Posix.libc().poll(pollFd, 1, -1);
-                deadline = 0;
-            } else {
+            if (n > 0) {
+                lastWait = System.nanoTime() - start;
+                return n;
+            }
+            if (asking && System.nanoTime() - start < spinNanos) {
                 Thread.onSpinWait();
+            } else {
+                Posix.libc().poll(pollFd, 1, -1);
+                asking = false; // woken: another thread may have taken the request; sleep again if so
             }
         }
     }
