@@ -122,17 +122,20 @@ final class FuseLoop {
     /**
      * Serves requests on {@code threads} threads until the filesystem is unmounted. With a spin
      * time, the first thread reads from a descriptor of its own and keeps asking that long after
-     * each request before it sleeps ({@link PolledDevice}); the others sleep on the mount's
-     * descriptor and take what comes while it is busy.
+     * each request before it sleeps ({@link PolledDevice}); the others stand by, off the device,
+     * until it has been stuck on one request for a millisecond ({@link StandbyReaders}). Without
+     * a spin time all of them sleep on the mount's descriptor, the kernel waking one per request.
      */
     void run(int threads, int spinMicros) {
+        StandbyReaders standby = spinMicros > 0 && threads > 1 ? new StandbyReaders(threads - 1) : null;
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             long spinNanos = i == 0 ? spinMicros * 1000L : 0;
-            Thread t = new Thread(() -> serveRequests(spinNanos), "fuse-" + i);
+            Thread t = new Thread(() -> new RequestThread(spinNanos, standby).serve(), "fuse-" + i);
             t.start();
             workers.add(t);
         }
+        if (standby != null) standby.start();
         for (Thread t : workers) {
             try {
                 t.join();
@@ -143,10 +146,6 @@ final class FuseLoop {
         }
         lib.fuse_unmount(mountPoint, channel); // no-op if already unmounted; closes the channel
         lib.fuse_destroy(fuse);
-    }
-
-    private void serveRequests(long spinNanos) {
-        new RequestThread(spinNanos).serve();
     }
 
     /** One loop thread: where it reads requests from, and what it answers some of them with. */
@@ -167,30 +166,85 @@ final class FuseLoop {
         private final Pointer scratch = DirectoryHandles.scratch(runtime);
         private final FileData fileData = new FileData(buf, callbacks::writesNeedName, debug);
 
-        RequestThread(long spinNanos) {
+        /** The standby of the loop's other threads; null if they all read the device at will. */
+        private final StandbyReaders standby;
+        /** One of the other threads, not the one meant to poll. */
+        private final boolean helper;
+
+        RequestThread(long spinNanos, StandbyReaders standby) {
+            this.helper = spinNanos == 0;
             if (capture == null) LOG.warning("libfuse's struct fuse_chan is not laid out as expected: 128 KiB requests, no READDIRPLUS");
             device = spinNanos > 0 && capture != null ? PolledDevice.cloneOf(lib.fuse_chan_fd(channel), spinNanos, runtime) : null;
+            this.standby = standby;
+            // Meant to poll but the kernel refused a clone of the device: nobody would watch for
+            // the others, so they read at will, as this thread does.
+            if (!helper && device == null && standby != null) standby.noPoller();
             deviceFd = device != null ? device.fd : lib.fuse_chan_fd(channel);
             answerChannel = device != null ? CaptureChannel.copy(runtime, channel, device.fd, lib.fuse_chan_bufsize(channel)) : channel;
             readdirPlus = capture == null ? null : new ReaddirPlus(runtime, capture, nameLookups(), listed, deviceFd);
         }
 
         void serve() {
+            if (device != null) poll();
+            else if (standby != null && helper) standBy();
+            else readAtWill();
+        }
+
+        /** The polling thread: every request it can take. */
+        private void poll() {
             while (lib.fuse_session_exited(session) == 0) {
-                int n;
-                if (device != null) {
-                    n = device.next(buf, size);
-                } else {
-                    chp.putPointer(0, channel);
-                    n = lib.fuse_chan_recv(chp, buf, size);
-                    if (n == -Errno.EINTR || n == -Errno.EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+                int n = device.next(buf, size);
+                if (n <= 0) break;
+                if (standby != null) standby.pollerTook();
+                try {
+                    answer(n);
+                } finally {
+                    if (standby != null) standby.pollerDone();
                 }
-                if (n <= 0) {
-                    lib.fuse_session_exit(session); // unmounted (ENODEV gives 0) or the channel failed
-                    break;
-                }
+            }
+            ended();
+        }
+
+        /** A helper of a polling thread: reads only while the watchdog lets it. */
+        private void standBy() {
+            while (standby.awaitTurn() && lib.fuse_session_exited(session) == 0) {
+                do {
+                    int n = receive();
+                    if (n <= 0) {
+                        standby.helperLeft();
+                        ended();
+                        return;
+                    }
+                    standby.helperTook();
+                    answer(n);
+                } while (standby.helperGoesOn());
+            }
+        }
+
+        /** Without a polling thread: every thread reads the device, the kernel wakes one per request. */
+        private void readAtWill() {
+            while (lib.fuse_session_exited(session) == 0) {
+                int n = receive();
+                if (n <= 0) break;
                 answer(n);
             }
+            ended();
+        }
+
+        /** The next request from the mount's descriptor, blocking: its length, 0 or less once unmounted. */
+        private int receive() {
+            while (true) {
+                chp.putPointer(0, channel);
+                int n = lib.fuse_chan_recv(chp, buf, size);
+                if (n == -Errno.EINTR || n == -Errno.EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
+                return n;
+            }
+        }
+
+        /** Unmounted (ENODEV gives 0) or the channel failed: every thread ends. */
+        private void ended() {
+            lib.fuse_session_exit(session);
+            if (standby != null) standby.close();
         }
 
         private void answer(int n) {
