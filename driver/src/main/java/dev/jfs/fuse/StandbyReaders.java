@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * queues, even when the polling thread, asking without sleeping, takes the request first; the
  * woken thread finds nothing and sleeps again. On a 2-core virtual machine those wake-ups cost
  * more than the requests: one thread alone created 10k files in 2.4 s against 3.0 s with three
- * more asleep on the device, and served 38k O_DIRECT reads a second against 28k. One thread
+ * more asleep on the device, and served 38k O_DIRECT reads a second against 28k ({@code -o
+ * threads=1} against the default of 4, 2026-12-02). One thread
  * alone, though, would make every request wait behind a slow one (an fsync, a read from a cold
  * disk). So the other threads stand by, parked where no request wakes them, and a watchdog
  * releases one whenever the polling thread has been on one request for {@link #STUCK_NANOS}
@@ -20,13 +21,13 @@ import java.util.concurrent.locks.LockSupport;
  * goes back to standby after a request it finds the polling thread free again.
  *
  * <p>The watchdog checks every {@link #STUCK_NANOS} (1 ms: 1000 wake-ups a second, against one
- * for every request) while requests come, and parks for good
- * after {@link #IDLE_NANOS} without one, until the polling thread's next request.
+ * for every request) while requests come, and parks once the polling thread has been free for
+ * {@link #IDLE_NANOS} without a request, until its next one.
  */
 final class StandbyReaders {
     /** How long the polling thread may be on one request before a helper may read. */
     static final long STUCK_NANOS = 1_000_000;
-    /** Without a request this long, the watchdog stops checking. */
+    /** The polling thread free and without a request this long: the watchdog stops checking. */
     static final long IDLE_NANOS = 1_000_000_000L;
 
     private final int helpers;
@@ -129,16 +130,24 @@ final class StandbyReaders {
 
     private void watch() {
         while (!closed) {
-            if (System.nanoTime() - lastRequest > IDLE_NANOS) {
+            if (idle()) {
                 watchdogParked = true;
                 // checked again after saying so: a request taken in between unparks us
-                if (System.nanoTime() - lastRequest > IDLE_NANOS && !closed) LockSupport.park(this);
+                if (idle() && !closed) LockSupport.park(this);
                 watchdogParked = false;
                 continue;
             }
             LockSupport.parkNanos(this, stuckNanos);
             releaseIfStuck(System.nanoTime());
         }
+    }
+
+    /**
+     * Nothing to watch: the polling thread is between requests and has had none for a while. (A
+     * polling thread stuck that long is watched on: its released helpers may get stuck too.)
+     */
+    private boolean idle() {
+        return busySince == 0 && System.nanoTime() - lastRequest > IDLE_NANOS;
     }
 
     /** Lets one more helper read if the polling thread is stuck and no released helper is free. */

@@ -61,6 +61,21 @@ class StandbyReadersTest {
     }
 
     @Test
+    void theWatchdogKeepsWatchingWhileThePollingThreadStaysStuckPastTheIdleTime() throws Exception {
+        StandbyReaders r = new StandbyReaders(2);
+        r.start();
+        CompletableFuture<Boolean> first = helperWaiting(r);
+        r.pollerTook(); // stuck for good
+        assertTrue(first.get(5, TimeUnit.SECONDS));
+        Thread.sleep(StandbyReaders.IDLE_NANOS / 1_000_000 + 300); // no request from the polling thread since
+        r.helperTook(); // the released helper gets stuck too
+        CompletableFuture<Boolean> second = helperWaiting(r);
+        assertTrue(second.get(5, TimeUnit.SECONDS), "a second helper let read");
+        assertEquals(2, r.released());
+        r.close();
+    }
+
+    @Test
     void moreHelpersOnlyWhileEveryReleasedOneIsBusyAndNoMoreThanThereAre() {
         StandbyReaders r = new StandbyReaders(2); // watchdog not started: the test ticks it
         r.pollerTook();
