@@ -13,9 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * woken thread finds nothing and sleeps again. On a 2-core virtual machine those wake-ups cost
  * more than the requests: one thread alone created 10k files in 2.4 s against 3.0 s with three
  * more asleep on the device, and served 38k O_DIRECT reads a second against 28k ({@code -o
- * threads=1} against the default of 4, 2026-12-02). One thread
- * alone, though, would make every request wait behind a slow one (an fsync, a read from a cold
- * disk). So the other threads stand by, parked where no request wakes them, and a watchdog
+ * threads=1} against the default of 4, 2026-12-02). One thread alone, though, would make every
+ * request wait behind a slow one (an fsync, a read from a cold disk). So the other threads stand by, parked where no request wakes them, and a watchdog
  * releases one whenever the polling thread has been on one request for {@link #STUCK_NANOS}
  * with no released thread free to read. A released thread reads from the device as before and
  * goes back to standby after a request it finds the polling thread free again.
