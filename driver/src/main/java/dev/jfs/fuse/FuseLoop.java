@@ -231,13 +231,17 @@ final class FuseLoop {
             ended();
         }
 
-        /** The next request from the mount's descriptor, blocking: its length, 0 or less once unmounted. */
+        /**
+         * The next request from the mount's descriptor, blocking: its length, or 0 or less once
+         * unmounted or the loop is ending.
+         */
         private int receive() {
             while (true) {
                 chp.putPointer(0, channel);
                 int n = lib.fuse_chan_recv(chp, buf, size);
-                if (n == -Errno.EINTR || n == -Errno.EAGAIN || n == -Errno.ENOENT) continue; // interrupted: try again
-                return n;
+                boolean interrupted = n == -Errno.EINTR || n == -Errno.EAGAIN || n == -Errno.ENOENT;
+                if (!interrupted) return n;
+                if (lib.fuse_session_exited(session) != 0) return 0; // try again, unless ending
             }
         }
 
