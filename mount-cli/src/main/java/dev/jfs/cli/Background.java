@@ -26,11 +26,12 @@ final class Background {
     private static final long TIMEOUT_SECONDS = 60;
     /**
      * The daemon's JVM; scripts/jfs starts it with the same options (keep the two alike). C1
-     * alone: C2's compiling cost a fresh mount more CPU than its code saved (see scripts/jfs).
+     * alone: C2's compiling cost a fresh mount more CPU than its code saved; and one compiler
+     * thread, which competes less with start-up on 2 cores (see scripts/jfs).
      */
     static final List<String> DAEMON_JVM = List.of("-Dfile.encoding=UTF-8", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
             "-XX:-UsePerfData", "-Xss512k", "-Xms16m", "-Xmx160m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:ReservedCodeCacheSize=48m");
+            "-XX:ReservedCodeCacheSize=48m", "-XX:CICompilerCount=1");
 
     private Background() {}
 
