@@ -159,7 +159,7 @@ final class StandbyReaders {
         turns.release();
     }
 
-    /** Helpers let read now (for tests and -o debug). */
+    /** Helpers let read now (for tests). */
     int released() {
         return released.get();
     }
