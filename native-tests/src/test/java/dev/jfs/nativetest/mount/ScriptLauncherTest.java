@@ -3,13 +3,12 @@ package dev.jfs.nativetest.mount;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jfs.fuse.MountTable;
 import dev.jfs.nativetest.CliProcess.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,13 +25,10 @@ class ScriptLauncherTest extends MountCliTest {
     }
 
     /** The daemon's pid, from the fsname jfs gives its mounts (jfs-PID). */
-    long daemonPid() throws Exception {
-        String want = " " + mnt.toAbsolutePath().normalize() + " ";
-        for (String l : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            Matcher m = Pattern.compile(" jfs-(\\d+) ").matcher(l);
-            if (l.contains(want) && m.find()) return Long.parseLong(m.group(1));
-        }
-        throw new AssertionError("no jfs mount at " + mnt);
+    long daemonPid() {
+        long pid = MountTable.at(mnt).map(MountTable.Mount::jfsPid).orElse(-1L);
+        if (pid <= 0) throw new AssertionError("no jfs mount at " + mnt);
+        return pid;
     }
 
     static long sessionOf(long pid) throws Exception {

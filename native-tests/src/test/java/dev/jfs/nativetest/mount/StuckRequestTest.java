@@ -3,6 +3,7 @@ package dev.jfs.nativetest.mount;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jfs.fuse.MountTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,14 +54,11 @@ class StuckRequestTest {
         assertEquals(0, r.exit(), r.toString());
     }
 
-    /** The daemon serving {@code mnt}: its mounts are named jfs-PID. */
-    static long daemonOf(Path mnt) throws Exception {
-        String want = " " + mnt.toAbsolutePath().normalize() + " ";
-        for (String l : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-            int at = l.indexOf(" - fuse.jfs jfs-");
-            if (l.contains(want) && at >= 0) return Long.parseLong(l.substring(at + 16).split(" ")[0]);
-        }
-        throw new AssertionError("no jfs mount at " + mnt);
+    /** The daemon serving {@code mnt}. */
+    static long daemonOf(Path mnt) {
+        long pid = MountTable.at(mnt).map(MountTable.Mount::jfsPid).orElse(-1L);
+        if (pid <= 0) throw new AssertionError("no jfs mount at " + mnt);
+        return pid;
     }
 
     @Test
