@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -43,6 +44,8 @@ public final class UnionFs {
     /** What the writer holding the lock has said it changes (see {@link #writing}). */
     private final List<String> leaves = new ArrayList<>();
     private boolean structural;
+    /** The regular file the writer made in place, if any: marked for {@link #getxattr} once done. */
+    private String madeFile;
     /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
     private boolean prefetch;
 
@@ -111,6 +114,11 @@ public final class UnionFs {
     /** An xattr's value; ENODATA if the entry has none of that name. */
     public byte[] getxattr(String path, String name) {
         return reading(() -> {
+            // The kernel asks for this before the first write to each inode (file_remove_privs):
+            // for a file this mount has just made, the answer is known without a system call.
+            if (CAPABILITY.equals(name) && upper.isMadeFile(path)) {
+                throw new FsException(Errno.ENODATA, "/" + path + " " + name);
+            }
             byte[] v = view.getxattr(view.require(path), name);
             if (v == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
             return v;
@@ -131,6 +139,7 @@ public final class UnionFs {
      * with EINVAL).
      */
     private static final int KERNEL_DOES = Posix.O_DIRECT;
+    private static final String CAPABILITY = "security.capability";
 
     /**
      * Opens a file and returns the descriptor of its real file. Opening for writing or with
@@ -165,9 +174,11 @@ public final class UnionFs {
                 return Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0);
             }
             int[] fd = new int[1];
-            place(path, Stat.S_IFREG | (mode & 07777), caller, at -> {
+            boolean inPlace = place(path, Stat.S_IFREG | (mode & 07777), caller, at -> {
                 fd[0] = Posix.open(at, realFlags | Posix.O_CREAT | Posix.O_EXCL, mode & 07777);
+                return fd[0];
             });
+            if (inPlace) madeFile = path;
             return fd[0];
         });
     }
@@ -177,7 +188,7 @@ public final class UnionFs {
     public void mkdir(String path, int mode, Caller caller) {
         writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
-            place(path, Stat.S_IFDIR | (mode & 07777), caller, at -> Posix.mkdir(at, mode & 07777));
+            place(path, Stat.S_IFDIR | (mode & 07777), caller, unopened(at -> Posix.mkdir(at, mode & 07777)));
             return null;
         });
     }
@@ -186,7 +197,7 @@ public final class UnionFs {
     public void mknod(String path, int mode, long rdev, Caller caller) {
         writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
-            place(path, mode, caller, at -> Posix.mknod(at, mode, rdev));
+            place(path, mode, caller, unopened(at -> Posix.mknod(at, mode, rdev)));
             return null;
         });
     }
@@ -194,7 +205,7 @@ public final class UnionFs {
     public void symlink(String target, String path, Caller caller) {
         writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
-            place(path, Stat.S_IFLNK | 0777, caller, at -> Posix.symlink(target, at));
+            place(path, Stat.S_IFLNK | 0777, caller, unopened(at -> Posix.symlink(target, at)));
             return null;
         });
     }
@@ -206,7 +217,7 @@ public final class UnionFs {
             if (src.isDirectory()) throw new FsException(Errno.EPERM, "/" + from);
             if (view.lookup(to) != null) throw new FsException(Errno.EEXIST, "/" + to);
             String real = copyUp(src, true);
-            place(to, src.stat.mode(), null, at -> Posix.link(real, at));
+            place(to, src.stat.mode(), null, unopened(at -> Posix.link(real, at)));
             return null;
         });
     }
@@ -217,7 +228,7 @@ public final class UnionFs {
      * whiteout) is made opaque, so what was deleted stays deleted. With a caller, the entry is
      * given the caller's ownership (and the parent's group if the parent is setgid).
      */
-    private void place(String path, int mode, Caller caller, Maker maker) {
+    private boolean place(String path, int mode, Caller caller, Maker maker) {
         String name = RelPath.name(path);
         if (Markers.isMarkerName(name)) throw new FsException(Errno.EINVAL, "/" + path + ": .wh. names are reserved");
         Node parent = view.require(RelPath.parent(path));
@@ -228,10 +239,10 @@ public final class UnionFs {
             // The common case: a new name in a directory the upper already has.
             changeLeaf(path);
             String dst = parent.realPath + "/" + name;
-            maker.make(dst);
-            Stat made = finish(dst, mode, caller, parent.realPath, false);
+            int fd = maker.make(dst);
+            Stat made = finish(dst, fd, mode, caller, parent.stat, false);
             if (made != null) upper.hasNoOrigin(made.ino()); // spares asking its xattrs at the next stat
-            return;
+            return true;
         }
         changeStructure();
         String parentReal = upperDir(parent);
@@ -240,32 +251,35 @@ public final class UnionFs {
         boolean whiteoutDevice = whiteout && Posix.lstatOrNull(dst) != null;
         if (!whiteoutDevice) {
             // Nothing in the upper, or a .wh.NAME file beside it: make the entry in place.
-            maker.make(dst);
-            finish(dst, mode, caller, parentReal, isDir && whiteout);
+            int fd = maker.make(dst);
+            finish(dst, fd, mode, caller, statIfCaller(parentReal, caller), isDir && whiteout);
             if (whiteout) Posix.unlink(parentReal + "/" + Markers.WHITEOUT_PREFIX + name);
-            return;
+            return false;
         }
         // A whiteout device sits at the name: build aside and swap it in atomically.
         String tmp = copyUp.tmpPath();
-        maker.make(tmp);
-        finish(tmp, mode, caller, parentReal, isDir);
+        int fd = maker.make(tmp);
+        finish(tmp, fd, mode, caller, statIfCaller(parentReal, caller), isDir);
         if (isDir) {
             Posix.rename(tmp, dst, Posix.RENAME_EXCHANGE);
             Posix.unlink(tmp);
         } else {
             Posix.rename(tmp, dst);
         }
+        return false;
     }
 
-    /** Gives a new entry its owner and mode; returns its stat as it was then (null without a caller). */
-    private Stat finish(String at, int mode, Caller caller, String parentReal, boolean opaque) {
+    /**
+     * Gives a new entry, opened as {@code fd} or not (-1), its owner and mode; returns its stat as
+     * it was then (null without a caller). {@code parent}: the upper directory's stat.
+     */
+    private Stat finish(String at, int fd, int mode, Caller caller, Stat parent, boolean opaque) {
         Stat made = null;
         if (caller != null) {
-            Stat parent = Posix.lstat(parentReal);
             boolean setgidParent = (parent.mode() & 02000) != 0;
             int gid = setgidParent ? parent.gid() : caller.gid();
             boolean isDir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
-            Stat now = Posix.lstat(at);
+            Stat now = fd >= 0 ? Posix.fstat(fd) : Posix.lstat(at);
             if (now.uid() != caller.uid() || now.gid() != gid) Posix.lchown(at, caller.uid(), gid);
             int perms = mode & 07777;
             if (isDir && setgidParent) perms |= 02000;
@@ -280,7 +294,21 @@ public final class UnionFs {
 
     @FunctionalInterface
     private interface Maker {
-        void make(String realPath);
+        /** Makes the entry at {@code realPath}; returns the descriptor it is open on, or -1. */
+        int make(String realPath);
+    }
+
+    /** The stat finish() needs of the parent: only with a caller. */
+    private static Stat statIfCaller(String parentReal, Caller caller) {
+        return caller == null ? null : Posix.lstat(parentReal);
+    }
+
+    /** A maker of an entry that is not opened. */
+    private static Maker unopened(Consumer<String> make) {
+        return at -> {
+            make.accept(at);
+            return -1;
+        };
     }
 
     // ---- removing names ------------------------------------------------------------------------
@@ -456,6 +484,7 @@ public final class UnionFs {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.EPERM, name);
         writingLeaves(() -> {
             Posix.setxattr(copyUp(attributesOf(view.require(path)), true), name, value, flags);
+            if (CAPABILITY.equals(name)) upper.forgetMadeFiles();
             return null;
         });
     }
@@ -537,6 +566,7 @@ public final class UnionFs {
         boolean done = false;
         structural = false;
         leaves.clear();
+        madeFile = null;
         try {
             if (structuralFromStart) changeStructure();
             T result = op.get();
@@ -549,6 +579,7 @@ public final class UnionFs {
             } else {
                 upper.changedOnly(leaves);
                 for (String p : leaves) view.forget(p);
+                if (done && madeFile != null) upper.madeFile(madeFile);
             }
             write.unlock();
         }

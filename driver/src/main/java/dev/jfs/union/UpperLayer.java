@@ -24,6 +24,8 @@ final class UpperLayer extends Layer {
 
     private final ConcurrentHashMap<String, Cached> probes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, CachedOrigin> origins = new ConcurrentHashMap<>();
+    /** Regular files the mount made (O_CREAT) in the generation given, unchanged since. */
+    private final ConcurrentHashMap<String, Long> madeFiles = new ConcurrentHashMap<>();
     private volatile long generation;
     /** True while a writer holds the lock: its own steps change the upper, so it asks the disk. */
     private volatile boolean writing;
@@ -46,6 +48,7 @@ final class UpperLayer extends Layer {
     void changed() {
         generation++;
         writing = false;
+        madeFiles.clear();
         if (probes.size() > MAX_CACHED) probes.clear();
         if (origins.size() > MAX_CACHED) origins.clear();
     }
@@ -56,7 +59,10 @@ final class UpperLayer extends Layer {
      * read again. Opaque and redirect markers are kept: only a structural change sets them.
      */
     void changedOnly(Collection<String> rels) {
-        for (String rel : rels) probes.remove(rel);
+        for (String rel : rels) {
+            probes.remove(rel);
+            madeFiles.remove(rel);
+        }
         for (String rel : rels) {
             if (!rel.isEmpty()) restatDirectory(RelPath.parent(rel));
         }
@@ -77,6 +83,28 @@ final class UpperLayer extends Layer {
     /** A new entry, made by the mount without an origin. */
     void hasNoOrigin(long ino) {
         origins.put(ino, new CachedOrigin(generation, -1));
+    }
+
+    /**
+     * A regular file the mount has just made at {@code rel} with O_CREAT (called once the writer
+     * is done). Such a file holds no {@code security.capability}: nothing sets it on a new file,
+     * and only a setxattr through the mount, which calls {@link #forgetMadeFiles}, could add it.
+     * The mark goes with any change of the name, or of anything structural.
+     */
+    void madeFile(String rel) {
+        if (madeFiles.size() >= MAX_CACHED) madeFiles.clear();
+        madeFiles.put(rel, generation);
+    }
+
+    /** Whether {@code rel} is a file the mount made, unchanged since (see {@link #madeFile}). */
+    boolean isMadeFile(String rel) {
+        Long gen = madeFiles.get(rel);
+        return gen != null && gen == generation && !writing;
+    }
+
+    /** A security.capability was set somewhere: on any name of a made file, for all we know. */
+    void forgetMadeFiles() {
+        madeFiles.clear();
     }
 
     /** An upper inode is gone (its last name removed): its number may come back for a new file. */

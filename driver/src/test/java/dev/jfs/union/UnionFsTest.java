@@ -221,6 +221,34 @@ class UnionFsTest {
         assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("e", "trusted.overlay.redirect")));
     }
 
+    /** The kernel asks for it before a file's first write; the union knows the answer for files it made. */
+    @Test
+    void aCapabilitySetOnAFileTheMountMadeShowsThroughEveryName() throws Exception {
+        String cap = "security.capability";
+        // struct vfs_cap_data, revision 2: effective, CAP_NET_BIND_SERVICE permitted
+        byte[] value = {1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        UnionFs fs = open(UpperFormat.KERNEL);
+        Posix.close(fs.create("made", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT));
+        assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("made", cap)));
+        fs.link("made", "other");
+        fs.setxattr("other", cap, value, 0);
+        byte[] onDisk = Posix.getxattr(upper.resolve("made").toString(), cap);
+        assertNotNull(onDisk);
+        assertArrayEquals(onDisk, fs.getxattr("made", cap));
+
+        fs.unlink("made");
+        Posix.close(fs.create("made", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT));
+        assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("made", cap)));
+        fs.setxattr("made", cap, value, 0);
+        assertArrayEquals(onDisk, fs.getxattr("made", cap));
+
+        // a file with the capability renamed onto a made one
+        Posix.close(fs.create("third", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT));
+        assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("third", cap)));
+        fs.rename("other", "third");
+        assertArrayEquals(onDisk, fs.getxattr("third", cap));
+    }
+
     @ParameterizedTest
     @EnumSource(UpperFormat.class)
     void upperWrittenByJfsReadsBackAsALower(UpperFormat format) throws Exception {
