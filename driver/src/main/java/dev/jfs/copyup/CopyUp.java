@@ -76,9 +76,12 @@ public final class CopyUp {
                 case Stat.S_IFLNK -> Posix.symlink(Posix.readlink(src), tmp);
                 default -> Posix.mknod(tmp, st.type() | 0600, st.rdev());
             }
+            // The owner first: a chown drops security.capability (overlayfs sets the owner without
+            // that), so the xattrs come after it, and the mode and times after them.
+            copyOwner(tmp, st);
             copyXattrs(src, tmp);
             if (origin >= 0) format.setOrigin(tmp, origin);
-            copyAttributes(tmp, st);
+            copyModeAndTimes(tmp, st);
             return tmp;
         } catch (FsException e) {
             removeQuietly(tmp, st);
@@ -117,16 +120,17 @@ public final class CopyUp {
         }
     }
 
-    /**
-     * Owner, then mode (chown clears setuid bits), then times last (everything before changes
-     * them). Shared with the union for entries it creates.
-     */
-    public static void copyAttributes(String path, Stat st) {
+    /** The owner of the original (a chown clears setuid bits and security.capability: it goes first). */
+    private static void copyOwner(String path, Stat st) {
         try {
             Posix.lchown(path, st.uid(), st.gid());
         } catch (FsException e) {
             if (e.errno() != Errno.EPERM) throw e; // unprivileged: the copy stays ours
         }
+    }
+
+    /** Mode, then times last (everything before changes them). */
+    private static void copyModeAndTimes(String path, Stat st) {
         if (!st.isSymlink()) Posix.chmod(path, st.permissions());
         Posix.utimens(path, st.atimeSec(), st.atimeNsec(), st.mtimeSec(), st.mtimeNsec());
     }

@@ -249,6 +249,22 @@ class UnionFsTest {
         assertArrayEquals(onDisk, fs.getxattr("third", cap));
     }
 
+    /** As overlayfs: copy-up sets the owner without a chown's side effect of dropping the capability. */
+    @Test
+    void copyUpKeepsACapability() {
+        // struct vfs_cap_data, revision 2: effective, CAP_NET_BIND_SERVICE permitted
+        byte[] value = {1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        String cap = "security.capability";
+        Posix.lchown(top.resolve("etc/motd").toString(), 1000, 1000);
+        Posix.setxattr(top.resolve("etc/motd").toString(), cap, value, 0);
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.chmod("etc/motd", 0750);
+        assertArrayEquals(value, Posix.getxattr(upper.resolve("etc/motd").toString(), cap));
+        assertArrayEquals(value, fs.getxattr("etc/motd", cap));
+        assertEquals(1000, fs.getattr("etc/motd").uid());
+        assertEquals(0750, fs.getattr("etc/motd").permissions());
+    }
+
     @ParameterizedTest
     @EnumSource(UpperFormat.class)
     void upperWrittenByJfsReadsBackAsALower(UpperFormat format) throws Exception {
