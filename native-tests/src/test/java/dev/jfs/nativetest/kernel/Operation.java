@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  * the result compared is the exact errno (0 for success).
  */
 public record Operation(String kind, String path, String other, long number, byte[] data) {
+    static final String CAPABILITY = "security.capability";
+    /** struct vfs_cap_data, revision 2: effective, CAP_NET_BIND_SERVICE permitted. */
+    static final byte[] CAP_NET_BIND_SERVICE = {1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
     @Override
     public String toString() {
@@ -52,6 +55,10 @@ public record Operation(String kind, String path, String other, long number, byt
             case "link" -> Posix.link(p, q);
             case "setxattr" -> Posix.setxattr(p, "user.t" + (number % 3), data, 0);
             case "removexattr" -> Posix.removexattr(p, "user.t" + (number % 3));
+            case "setcap" -> { // as setcap does; a write, truncate or chown then drops it
+                if (Posix.lstatOrNull(p) == null) writeAt(Posix.open(p, Posix.O_WRONLY | Posix.O_CREAT | nb, 0755), 0);
+                Posix.setxattr(p, CAPABILITY, CAP_NET_BIND_SERVICE, 0);
+            }
             case "mkfifo" -> Posix.mknod(p, Stat.S_IFIFO | 0640, 0);
             case "utimes" -> Posix.utimens(p, number, 0, number + 1, 500);
             default -> throw new IllegalArgumentException(kind);

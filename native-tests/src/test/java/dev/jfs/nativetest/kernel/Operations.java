@@ -9,7 +9,7 @@ import java.util.Set;
 public final class Operations {
     private static final String[] KINDS = {"write", "append", "pwrite", "truncate", "open-trunc", "create", "unlink",
             "rm-r", "mkdir", "rmdir", "recreate-dir", "rename", "rename", "rename-dir", "chmod", "chown", "symlink",
-            "link", "link", "setxattr", "removexattr", "mkfifo", "utimes", "append"};
+            "link", "link", "setxattr", "removexattr", "mkfifo", "utimes", "append", "setcap"};
 
     private Operations() {}
 
@@ -40,6 +40,7 @@ public final class Operations {
             case "link" -> new Operation(kind, existing, fresh, 0, null);
             case "setxattr" -> new Operation(kind, existing, null, rnd.nextInt(3), Operation.bytes("v" + rnd.nextInt(100)));
             case "removexattr" -> new Operation(kind, existing, null, rnd.nextInt(3), null);
+            case "setcap" -> new Operation(kind, rnd.nextBoolean() ? existing : fresh, null, 0, data);
             case "mkfifo" -> new Operation(kind, fresh, null, 0, null);
             case "utimes" -> new Operation(kind, existing, null, 1_000_000 + rnd.nextInt(1000), null);
             default -> new Operation(kind, existing, null, 0, data);

@@ -37,6 +37,8 @@ public final class Tree {
         if (!st.isSymlink()) {
             List<String> names = Posix.listxattr(real).stream().filter(n -> n.startsWith("user.")).sorted().toList();
             for (String n : names) d.append(' ').append(n).append('=').append(new String(Posix.getxattr(real, n)));
+            byte[] cap = Posix.getxattr(real, Operation.CAPABILITY);
+            if (cap != null) d.append(" cap=").append(HexFormat.of().formatHex(cap));
         }
         out.put("/" + rel, d.toString());
         if (st.isDirectory()) {
