@@ -483,7 +483,7 @@ public final class UnionFs {
     public void setxattr(String path, String name, byte[] value, int flags) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.EPERM, name);
         writingLeaves(() -> {
-            Posix.setxattr(copyUp(attributesOf(view.require(path)), true), name, value, flags);
+            Posix.setxattr(xattrsOf(view.require(path)), name, value, flags);
             if (CAPABILITY.equals(name)) upper.forgetMadeFiles();
             return null;
         });
@@ -494,7 +494,7 @@ public final class UnionFs {
         writingLeaves(() -> {
             Node n = view.require(path);
             if (view.getxattr(n, name) == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
-            Posix.removexattr(copyUp(attributesOf(n), true), name);
+            Posix.removexattr(xattrsOf(n), name);
             return null;
         });
     }
@@ -506,6 +506,20 @@ public final class UnionFs {
     private Node attributesOf(Node n) {
         if (n.layer == 0 && !n.indexed) changeLeaf(n.path);
         return n;
+    }
+
+    /**
+     * The real file whose xattrs change for a node. A lower hard link whose inode is already in
+     * the index changes the index's copy, with no name of its own in the upper: overlayfs's xattr
+     * calls act on the inode's upper copy (chmod, chown, utimes and writes link the name first).
+     * It matters once the upper is read without its work directory, as a lower or as a layer.
+     */
+    private String xattrsOf(Node n) {
+        if (n.layer != 0 && n.indexed) {
+            changeStructure(); // every name of the inode changes
+            return n.realPath;
+        }
+        return copyUp(attributesOf(n), true);
     }
 
     // ---- copy-up -------------------------------------------------------------------------------

@@ -183,6 +183,26 @@ class UnionFsTest {
         assertEquals("one\n", Files.readString(a), "lower untouched");
     }
 
+    /** As overlayfs: xattr calls on an indexed inode change it in place, other changes link the name. */
+    @Test
+    void xattrsOfAnIndexedLowerHardLinkChangeTheIndexWithoutLinkingTheName() throws Exception {
+        Path a = file(bottom, "links/a", "one\n");
+        Files.createLink(bottom.resolve("links/b"), a);
+        Files.createLink(bottom.resolve("links/c"), a);
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.chmod("links/a", 0600); // copies the inode up into the index and links a
+        fs.setxattr("links/b", "user.k", "v".getBytes(), 0);
+        assertArrayEquals("v".getBytes(), fs.getxattr("links/a", "user.k"));
+        assertArrayEquals("v".getBytes(), fs.getxattr("links/c", "user.k"));
+        assertFalse(Files.exists(upper.resolve("links/b"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        fs.removexattr("links/c", "user.k");
+        assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("links/b", "user.k")));
+        assertFalse(Files.exists(upper.resolve("links/c"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        fs.chmod("links/b", 0640); // an attribute change links the name, as the kernel does
+        assertTrue(Files.exists(upper.resolve("links/b")));
+        assertEquals(0640, fs.getattr("links/c").permissions());
+    }
+
     @Test
     void hardLinkThroughTheMount() {
         UnionFs fs = open(UpperFormat.KERNEL);
