@@ -4,6 +4,7 @@ import dev.jfs.layout.Markers;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,8 +25,8 @@ final class UpperLayer extends Layer {
 
     private final ConcurrentHashMap<String, Cached> probes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, CachedOrigin> origins = new ConcurrentHashMap<>();
-    /** Regular files the mount made (O_CREAT) in the generation given, unchanged since. */
-    private final ConcurrentHashMap<String, Long> madeFiles = new ConcurrentHashMap<>();
+    /** Regular files the mount made (O_CREAT), unchanged since: {@link #changed} forgets them all. */
+    private final Set<String> madeFiles = ConcurrentHashMap.newKeySet();
     private volatile long generation;
     /** True while a writer holds the lock: its own steps change the upper, so it asks the disk. */
     private volatile boolean writing;
@@ -93,13 +94,12 @@ final class UpperLayer extends Layer {
      */
     void madeFile(String rel) {
         if (madeFiles.size() >= MAX_CACHED) madeFiles.clear();
-        madeFiles.put(rel, generation);
+        madeFiles.add(rel);
     }
 
     /** Whether {@code rel} is a file the mount made, unchanged since (see {@link #madeFile}). */
     boolean isMadeFile(String rel) {
-        Long gen = madeFiles.get(rel);
-        return gen != null && gen == generation && !writing;
+        return !writing && madeFiles.contains(rel);
     }
 
     /** A security.capability was set somewhere: on any name of a made file, for all we know. */
