@@ -49,12 +49,31 @@ final class HardLinkSiblings {
         if (applies(st)) namesByInode.computeIfAbsent(st.ino(), i -> ConcurrentHashMap.newKeySet()).add(fusePath);
     }
 
-    /** A name renamed: a file with several names keeps being refreshed under its new name. */
+    /**
+     * A name renamed: a file with several names keeps being refreshed under its new name, and so
+     * does every name below a renamed directory (the kernel moves their cached entries with it).
+     */
     void renamed(String from, String to, Stat st) {
+        if (st.isDirectory()) {
+            movedBelow(from + "/", to + "/");
+            return;
+        }
         if (!applies(st)) return;
         Set<String> names = namesByInode.get(st.ino());
         if (names != null) names.remove(from);
         seen(to, st);
+    }
+
+    /** Names seen below a directory renamed (rare; the names are those of hard-linked files only). */
+    private void movedBelow(String fromPrefix, String toPrefix) {
+        for (Set<String> names : namesByInode.values()) {
+            for (String name : names) {
+                if (name.startsWith(fromPrefix)) {
+                    names.remove(name);
+                    names.add(toPrefix + name.substring(fromPrefix.length()));
+                }
+            }
+        }
     }
 
     /** The file behind {@code fusePath} changed: refresh every other name the kernel has seen. */

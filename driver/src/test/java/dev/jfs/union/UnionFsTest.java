@@ -203,6 +203,21 @@ class UnionFsTest {
         assertEquals(0640, fs.getattr("links/c").permissions());
     }
 
+    /** Seed 74 of the differential test: a name linked into the upper, then its directory renamed. */
+    @Test
+    void aLinkedNameInARenamedDirectoryStillSharesTheIndexedInode() throws Exception {
+        Path a = file(bottom, "lib/a", "one\n");
+        Files.createLink(dir(bottom, "links").resolve("c"), a);
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.truncate("links/c", 2);  // copies the inode up into the index
+        append(fs, "lib/a", "two\n"); // links lib/a to it
+        fs.truncate("links/c", 0);
+        fs.rename("lib", "moved");
+        append(fs, "links/c", "three\n");
+        assertEquals("three\n", read(fs, "moved/a"));
+        assertEquals(fs.getattr("links/c").ino(), fs.getattr("moved/a").ino());
+    }
+
     @Test
     void hardLinkThroughTheMount() {
         UnionFs fs = open(UpperFormat.KERNEL);

@@ -180,6 +180,27 @@ class MountBehaviourTest {
     }
 
     /**
+     * The kernel caches each name's attributes, so a write through one name of a hard-linked file
+     * must refresh the others, also under a directory renamed since the kernel looked them up
+     * (seed 74 of the differential test: the other name kept its old size, and reads of it
+     * stopped there).
+     */
+    @Test
+    void aHardLinkInARenamedDirectorySeesWritesThroughTheOtherName() throws Exception {
+        mount(mnt, upper, work);
+        Path name = mnt.resolve("motd");
+        Files.createDirectories(mnt.resolve("dir"));
+        Files.createLink(mnt.resolve("dir/link"), name);
+        assertEquals(8, Files.size(mnt.resolve("dir/link")));
+        Files.move(mnt.resolve("dir"), mnt.resolve("moved"));
+        Path other = mnt.resolve("moved/link");
+        assertEquals(8, Files.size(other));
+        Files.writeString(name, "more", java.nio.file.StandardOpenOption.APPEND);
+        assertEquals(12, Files.size(other), "size through the other name");
+        assertEquals("welcome\nmore", Files.readString(other));
+    }
+
+    /**
      * An upper that fills up: the writer gets ENOSPC, as on the kernel's overlay, what fit is
      * there and readable, and the mount goes on serving.
      */
