@@ -203,7 +203,11 @@ class UnionFsTest {
         assertEquals(0640, fs.getattr("links/c").permissions());
     }
 
-    /** Seed 74 of the differential test: a name linked into the upper, then its directory renamed. */
+    /**
+     * A name linked into the upper, then its directory renamed: both names stay one inode. (Seed 74
+     * of the differential test did this; what went wrong there was the kernel's cached attributes,
+     * see MountBehaviourTest.)
+     */
     @Test
     void aLinkedNameInARenamedDirectoryStillSharesTheIndexedInode() throws Exception {
         Path a = file(bottom, "lib/a", "one\n");
