@@ -23,9 +23,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * operation must give the same result (success or the same errno), and every few operations the
  * two merged trees must be equal. In stages: each stage's upper becomes the next stage's top
  * lower (what jfs wrote, jfs reads back), and each stage ends with an unmount and remount.
- * -Djfs.diff.seeds=N, -Djfs.diff.ops=N, -Djfs.diff.stages=N make it longer.
+ * -Djfs.diff.seeds=N, -Djfs.diff.ops=N, -Djfs.diff.stages=N make it longer; -Djfs.diff.first=S
+ * starts at seed S instead of 1 (to run seeds not run before, or one seed again).
  */
 class KernelDifferentialTest {
+    static final long FIRST_SEED = Long.getLong("jfs.diff.first", 1);
     static final int SEEDS = Integer.getInteger("jfs.diff.seeds", 6);
     static final int OPS = Integer.getInteger("jfs.diff.ops", 70);
     static final int STAGES = Integer.getInteger("jfs.diff.stages", 3);
@@ -36,7 +38,7 @@ class KernelDifferentialTest {
     Path kmnt, jmnt, jfsLog;
 
     static Stream<Long> seeds() {
-        return Stream.iterate(1L, s -> s + 1).limit(SEEDS);
+        return Stream.iterate(FIRST_SEED, s -> s + 1).limit(SEEDS);
     }
 
     @AfterAll
