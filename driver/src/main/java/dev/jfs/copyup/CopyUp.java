@@ -61,6 +61,16 @@ public final class CopyUp {
         }
     }
 
+    /** Copies a lower file with several names into the index at {@code indexPath} alone, under no upper name. */
+    public void copyToIndex(String src, Stat st, String indexPath, long origin) {
+        String tmp = build(src, st, origin, true);
+        try {
+            Posix.link(tmp, indexPath);
+        } finally {
+            removeQuietly(tmp, st);
+        }
+    }
+
     /** Links an existing upper file (an index copy) at {@code dst}. */
     public void linkUp(String existing, String dst) {
         Posix.link(existing, dst);

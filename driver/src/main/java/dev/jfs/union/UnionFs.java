@@ -354,6 +354,7 @@ public final class UnionFs {
         String parentReal = upperDir(parent);
         String real = parentReal + "/" + name;
         if (!inUpper) {
+            indexBeforeRemoving(n);
             format.writeWhiteout(parentReal, name);
             return;
         }
@@ -401,6 +402,7 @@ public final class UnionFs {
                 if (dst.isDirectory() && !view.readdir(dst).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + to);
                 if (!src.isDirectory() && view.inode(src) == view.inode(dst)) return null; // same file
             }
+            if (dst != null) indexBeforeRemoving(dst);
             String lowerPath = src.isDirectory() ? firstLowerPath(src) : null;
             Node srcParent = view.require(RelPath.parent(from));
             boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
@@ -543,6 +545,18 @@ public final class UnionFs {
             copyUp.copy(n.realPath, n.stat, dst, origin, withData);
         }
         return dst;
+    }
+
+    /**
+     * Before a name of a lower file with several names goes (unlink, or a rename over it), the
+     * file is copied into the index, as overlayfs does (ovl_nlink_start): its other names then
+     * share that copy, and xattr calls through them change it in place without linking a name.
+     */
+    private void indexBeforeRemoving(Node n) {
+        if (index == null || n.layer == 0 || n.indexed || n.isDirectory() || !HardlinkIndex.applies(n.stat)) return;
+        changeStructure();
+        copyUp.copyToIndex(n.realPath, n.stat, index.pathFor(n.stat), view.inode(n));
+        index.added(n.stat);
     }
 
     /** The upper directory of a merged directory, copied up (with its parents) if need be. */

@@ -222,6 +222,35 @@ class UnionFsTest {
         assertEquals(fs.getattr("links/c").ino(), fs.getattr("moved/a").ino());
     }
 
+    /**
+     * As overlayfs (ovl_nlink_start): a lower hard link is copied into the index before one of
+     * its names goes, so an xattr set through another name changes that copy and links no name
+     * (seed 120 of the differential test).
+     */
+    @Test
+    void removingANameOfALowerHardLinkIndexesItFirst() throws Exception {
+        Path a = file(bottom, "links/a", "one\n");
+        Files.createLink(bottom.resolve("links/b"), a);
+        Files.createLink(bottom.resolve("links/c"), a);
+        Files.createLink(bottom.resolve("links/d"), a);
+        Path x = file(bottom, "other/x", "two\n");
+        Files.createLink(bottom.resolve("other/y"), x);
+        Files.createLink(bottom.resolve("other/z"), x);
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.unlink("links/a");
+        fs.setxattr("links/b", "user.k", "v".getBytes(), 0);
+        assertArrayEquals("v".getBytes(), fs.getxattr("links/c", "user.k"));
+        assertFalse(Files.exists(upper.resolve("links/b"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(Errno.ENOENT, errno(() -> fs.getattr("links/a")));
+
+        fs.rename("etc/hosts", "other/x"); // the same through a rename over a name
+        fs.setxattr("other/y", "user.k", "w".getBytes(), 0);
+        assertArrayEquals("w".getBytes(), fs.getxattr("other/z", "user.k"));
+        assertFalse(Files.exists(upper.resolve("other/y"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("localhost\n", read(fs, "other/x"));
+        assertEquals("two\n", read(fs, "other/z"));
+    }
+
     @Test
     void hardLinkThroughTheMount() {
         UnionFs fs = open(UpperFormat.KERNEL);
