@@ -538,7 +538,7 @@ public final class UnionFs {
         long origin = view.inode(n);
         if (n.indexed) {
             copyUp.linkUp(n.realPath, dst);
-        } else if (index != null && !n.isDirectory() && HardlinkIndex.applies(n.stat)) {
+        } else if (needsIndex(n)) {
             copyUp.copyIndexed(n.realPath, n.stat, index.pathFor(n.stat), dst, origin);
             index.added(n.stat);
         } else {
@@ -553,10 +553,15 @@ public final class UnionFs {
      * share that copy, and xattr calls through them change it in place without linking a name.
      */
     private void indexBeforeRemoving(Node n) {
-        if (index == null || n.layer == 0 || n.indexed || n.isDirectory() || !HardlinkIndex.applies(n.stat)) return;
+        if (n.layer == 0 || n.indexed || !needsIndex(n)) return;
         changeStructure();
         copyUp.copyToIndex(n.realPath, n.stat, index.pathFor(n.stat), view.inode(n));
         index.added(n.stat);
+    }
+
+    /** Whether a lower entry's copy belongs in the hard-link index (overlayfs's ovl_need_index). */
+    private boolean needsIndex(Node n) {
+        return index != null && !n.isDirectory() && HardlinkIndex.applies(n.stat);
     }
 
     /** The upper directory of a merged directory, copied up (with its parents) if need be. */
