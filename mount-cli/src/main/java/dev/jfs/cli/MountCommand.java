@@ -131,10 +131,14 @@ final class MountCommand implements Callable<Integer> {
             if (lock == null) {
                 throw new UserError("upper " + stack.upper() + " is in use by another jfs mount (work dir " + stack.work() + ")");
             }
+            String log = stack.work().resolve("jfs.log").toString();
             FuseMount.serve(() -> UnionFs.open(stack, null), mnt, opts, () -> {
+                // The log exists before the launcher hears READY and returns: whoever looks for it
+                // then finds it (ScriptLauncherTest once looked before the redirect below).
+                if (detach) Posix.close(Posix.open(log, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_TRUNC, 0644));
                 System.out.println(Background.READY);
                 System.out.flush();
-                if (detach) Posix.redirectStdio(stack.work().resolve("jfs.log").toString());
+                if (detach) Posix.redirectStdio(log);
             });
         }
         return 0;
