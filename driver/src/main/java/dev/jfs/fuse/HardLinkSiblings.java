@@ -22,10 +22,19 @@ import java.util.concurrent.Semaphore;
  * thread is left to serve it; otherwise (one loop thread, or all but one already refreshing)
  * the refresh is handed to a thread of its own and the callback answers at once. Without this,
  * a write to a hard-linked file on a mount with {@code -o threads=1} hung the mount.
+ *
+ * <p>Refreshes of one file take turns. Two can run at once: the kernel sends RELEASE after
+ * close(2) has returned, so a release's refresh may run beside the next change's. The kernel
+ * keeps whichever GETATTR answer comes back last, and the release's, read before the change,
+ * could come back after the change's: the other names then showed the old size until the
+ * attribute timeout (seed 154 of the differential test). In turns, the refresh that starts
+ * after a change also ends after every refresh begun before it.
  */
 final class HardLinkSiblings {
     private final String mountPoint;
     private final ConcurrentHashMap<Long, Set<String>> namesByInode = new ConcurrentHashMap<>();
+    /** Refreshes of one inode take turns on one of these (striped by inode number). */
+    private final Object[] turns = new Object[64];
     /** Loop threads that may wait for a refresh: all but one. */
     private final Semaphore waitingThreads;
     private final ExecutorService later = Executors.newSingleThreadExecutor(r -> {
@@ -38,6 +47,7 @@ final class HardLinkSiblings {
     HardLinkSiblings(String mountPoint, int loopThreads) {
         this.mountPoint = mountPoint;
         this.waitingThreads = new Semaphore(Math.max(0, loopThreads - 1));
+        for (int i = 0; i < turns.length; i++) turns[i] = new Object();
     }
 
     static boolean applies(Stat st) {
@@ -82,21 +92,25 @@ final class HardLinkSiblings {
         if (names == null || names.size() < 2 && names.contains(fusePath)) return;
         if (waitingThreads.tryAcquire()) {
             try {
-                refresh(names, fusePath);
+                refresh(ino, names, fusePath);
             } finally {
                 waitingThreads.release();
             }
         } else {
-            later.execute(() -> refresh(names, fusePath));
+            later.execute(() -> refresh(ino, names, fusePath));
         }
     }
 
-    private void refresh(Set<String> names, String fusePath) {
-        for (String other : names) {
-            if (other.equals(fusePath)) continue;
-            // Through the mount, from this process: the kernel asks us (another FUSE thread)
-            // for fresh attributes. A name since renamed or deleted is simply forgotten.
-            if (!Posix.refreshAttributes(mountPoint + other)) names.remove(other);
+    private void refresh(long ino, Set<String> names, String fusePath) {
+        // Waiting here holds no thread the refresh needs: every caller that may wait holds a
+        // permit of waitingThreads, so one loop thread is always left to answer the GETATTRs.
+        synchronized (turns[(int) (ino ^ ino >>> 32) & turns.length - 1]) {
+            for (String other : names) {
+                if (other.equals(fusePath)) continue;
+                // Through the mount, from this process: the kernel asks us (another FUSE thread)
+                // for fresh attributes. A name since renamed or deleted is simply forgotten.
+                if (!Posix.refreshAttributes(mountPoint + other)) names.remove(other);
+            }
         }
     }
 }
