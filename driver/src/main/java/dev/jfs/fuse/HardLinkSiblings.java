@@ -25,10 +25,11 @@ import java.util.concurrent.Semaphore;
  *
  * <p>Refreshes of one file take turns. Two can run at once: the kernel sends RELEASE after
  * close(2) has returned, so a release's refresh may run beside the next change's. The kernel
- * keeps whichever GETATTR answer comes back last, and the release's, read before the change,
- * could come back after the change's: the other names then showed the old size until the
- * attribute timeout (seed 154 of the differential test). In turns, the refresh that starts
- * after a change also ends after every refresh begun before it.
+ * drops a GETATTR answer when the inode took in attributes after that GETATTR was sent: so the
+ * release's answer, read before the change but taken in after the change's GETATTR was sent,
+ * made the kernel drop the change's fresh answer, and the other names showed the old size
+ * until the attribute timeout (seed 154 of the differential test). In turns, the refresh that
+ * starts after a change sends its GETATTR only once every refresh begun before it has ended.
  */
 final class HardLinkSiblings {
     private final String mountPoint;
