@@ -202,8 +202,8 @@ class MountBehaviourTest {
 
     /**
      * The kernel sends RELEASE after close(2) has returned, so the refresh of the other names
-     * that a release makes can run beside the next change's refresh. The older one must never
-     * land last (seed 154 of the differential test: after a write, then a truncate, through one
+     * that a release makes can run beside the next change's refresh. The older answer must
+     * never win (seed 154 of the differential test: after a write, then a truncate, through one
      * name, the other name showed the size from before the truncate).
      */
     @Test
