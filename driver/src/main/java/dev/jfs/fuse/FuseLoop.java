@@ -197,7 +197,7 @@ final class FuseLoop {
                 if (n <= 0) break;
                 if (standby != null) standby.pollerTook();
                 try {
-                    answer(n);
+                    answerOrFail(n);
                 } finally {
                     if (standby != null) standby.pollerDone();
                 }
@@ -216,7 +216,7 @@ final class FuseLoop {
                         return;
                     }
                     standby.helperTook();
-                    answer(n);
+                    answerOrFail(n);
                 } while (standby.helperGoesOn());
             }
         }
@@ -226,7 +226,7 @@ final class FuseLoop {
             while (lib.fuse_session_exited(session) == 0) {
                 int n = receive();
                 if (n <= 0) break;
-                answer(n);
+                answerOrFail(n);
             }
             ended();
         }
@@ -249,6 +249,15 @@ final class FuseLoop {
         private void ended() {
             lib.fuse_session_exit(session);
             if (standby != null) standby.close();
+        }
+
+        /** Every request is answered, even where answering it threw: see {@link FailedRequests}. */
+        private void answerOrFail(int n) {
+            try {
+                answer(n);
+            } catch (Throwable t) {
+                FailedRequests.answer(deviceFd, buf, scratch, t);
+            }
         }
 
         private void answer(int n) {
