@@ -10,19 +10,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Copying one entry from a lower layer to the upper, atomically: the copy is built in the work
- * directory with data, xattrs, owner, mode and times, and only then renamed into place, so a crash
- * never leaves a partial file in the upper. Data moves with copy_file_range (reflink or in-kernel
- * copy where the filesystem allows). Knows nothing about layers: the union decides what to copy.
+ * directory with data, xattrs, owner, mode and times, and only then renamed into place. A file's
+ * data is on disk before the rename (fsync, as overlayfs does unless mounted {@code volatile}), so
+ * a crash never leaves an empty or partial copy in the upper, hiding the lower file whole. Data
+ * moves with copy_file_range (reflink or in-kernel copy where the filesystem allows). Knows
+ * nothing about layers: the union decides what to copy.
  */
 public final class CopyUp {
     private final String tmpDir;
     private final UpperFormat format;
     private final AtomicLong counter = new AtomicLong();
+    /** False with {@code -o volatile}: copies are not synced to disk before they take the lower's place. */
+    private boolean durable = true;
 
     /** @param tmpDir a directory on the upper's filesystem (WORK/jfs-tmp), emptied at mount */
     public CopyUp(String tmpDir, UpperFormat format) {
         this.tmpDir = tmpDir;
         this.format = format;
+    }
+
+    /** Set before the mount serves requests: {@code -o volatile} turns it off. */
+    public void durable(boolean on) {
+        durable = on;
     }
 
     /** A fresh name in the work directory. */
@@ -81,7 +90,7 @@ public final class CopyUp {
         String tmp = tmpPath();
         try {
             switch (st.type()) {
-                case Stat.S_IFREG -> copyFile(src, tmp, st, withData);
+                case Stat.S_IFREG -> copyFile(src, tmp, st, withData && st.size() > 0);
                 case Stat.S_IFDIR -> Posix.mkdir(tmp, 0700);
                 case Stat.S_IFLNK -> Posix.symlink(Posix.readlink(src), tmp);
                 default -> Posix.mknod(tmp, st.type() | 0600, st.rdev());
@@ -99,13 +108,13 @@ public final class CopyUp {
         }
     }
 
-    private static void copyFile(String src, String tmp, Stat st, boolean withData) {
+    private void copyFile(String src, String tmp, Stat st, boolean withData) {
         int out = Posix.open(tmp, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0600);
         try {
-            if (withData && st.size() > 0) {
+            if (withData) {
                 int in = Posix.open(src, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
                 try {
-                    Posix.copyData(in, out, st.size());
+                    Posix.copyData(in, out, st.size(), durable);
                 } finally {
                     Posix.close(in);
                 }

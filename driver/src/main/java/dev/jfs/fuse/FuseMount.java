@@ -40,6 +40,7 @@ public final class FuseMount {
         CompletableFuture<FuseLoop> binding = CompletableFuture.supplyAsync(FuseLoop::new);
         UnionFs fs = union.get();
         fs.prefetchDirectories(options.prefetch);
+        fs.durableCopyUps(!options.volatileCopyUps);
         JfsFuse fuse;
         FuseLoop loop;
         try {

@@ -52,6 +52,12 @@ public final class MountOptions {
      * otherwise waits for the disk once per file.
      */
     public boolean prefetch = true;
+    /**
+     * overlayfs's {@code volatile}: copy-ups are not synced to disk before they replace the
+     * lower file, which makes copying up large files faster and leaves them empty or partial
+     * after a crash. For containers thrown away after a crash anyway.
+     */
+    public boolean volatileCopyUps;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
             "users", "exec", "noexec", "_netdev", "nofail", "redirect_dir=on", "index=on");
@@ -82,6 +88,7 @@ public final class MountOptions {
                 case "nopassthrough" -> passthrough = false;
                 case "prefetch" -> prefetch = true;
                 case "noprefetch" -> prefetch = false;
+                case "volatile" -> volatileCopyUps = true;
                 case "threads" -> threads = integer(key, val, 1, 256, "not a number from 1 to 256");
                 case "spin" -> spinMicros = integer(key, val, 0, 100_000, "not a number of microseconds from 0 to 100000");
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
@@ -157,6 +164,7 @@ public final class MountOptions {
         o.add("spin=" + spinMicros);
         if (!passthrough) o.add("nopassthrough");
         if (!prefetch) o.add("noprefetch");
+        if (volatileCopyUps) o.add("volatile");
         return String.join(",", o);
     }
 }

@@ -58,6 +58,7 @@ public interface LibC {
     long flistxattr(int fd, Pointer list, long size);
 
     long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+    int sync_file_range(int fd, long offset, long nbytes, int flags);
 
     Pointer opendir(String path);
     Pointer readdir(Pointer dir);

@@ -333,25 +333,34 @@ public final class Posix {
         check(LIBC.ftruncate(fd, length), "truncate", "fd " + fd);
     }
 
+    /** What {@link #copyData} moves per call: the kernel's writeback of each starts as the next is copied. */
+    private static final long COPY_CHUNK = 8 << 20;
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
+
     /**
      * Copies {@code length} bytes from the start of one file to another: copy_file_range(2), which
      * reflinks or copies in the kernel, falling back to a pread/pwrite loop where it is refused.
+     * {@code durable}: the copy is on disk when this returns (fsync), as overlayfs makes its
+     * copy-ups. The disk's writing of each chunk starts while the next one is copied, so the
+     * fsync at the end waits for the last chunks only, not for the whole file.
      */
-    public static void copyData(int in, int out, long length) {
+    public static void copyData(int in, int out, long length, boolean durable) {
         long done = 0;
         while (done < length) {
-            long n = LIBC.copy_file_range(in, null, out, null, length - done, 0);
+            long n = LIBC.copy_file_range(in, null, out, null, Math.min(length - done, COPY_CHUNK), 0);
             if (n < 0) {
                 int e = errno();
                 if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
                     copyByLoop(in, out, done, length);
-                    return;
+                    break;
                 }
                 throw new FsException(e, "copy_file_range");
             }
             if (n == 0) break; // source shrank under us
+            if (durable) LIBC.sync_file_range(out, done, n, SYNC_FILE_RANGE_WRITE); // a head start only: failures are the fsync's to report
             done += n;
         }
+        if (durable) fsync(out, false);
     }
 
     private static void copyByLoop(int in, int out, long from, long length) {

@@ -81,6 +81,11 @@ public final class UnionFs {
         prefetch = on;
     }
 
+    /** Set before the mount serves requests: whether copy-ups are synced to disk ({@link CopyUp}). */
+    public void durableCopyUps(boolean on) {
+        copyUp.durable(on);
+    }
+
     public UnionView view() {
         return view;
     }
