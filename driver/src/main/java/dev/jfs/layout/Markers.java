@@ -53,20 +53,19 @@ public final class Markers {
     }
 
     /**
-     * The overlayfs redirect of a directory (where lower layers hold its contents), as a path
-     * relative to the layer root without leading slash, or null. Relative redirects (a bare
-     * name, written by kernels for renames within one directory) are resolved against
-     * {@code parentPath}.
+     * The overlayfs redirect of a directory (where lower layers hold its contents), or null.
+     * Absolute redirects come back as {@code /a/b} (one leading slash), relative ones (a bare
+     * name, written by kernels for renames within one directory) as the name: the two are looked
+     * up differently ({@code UnionView}). A relative redirect holding a slash is not one the
+     * kernel writes or follows: null.
      */
-    public static String redirect(String dirRealPath, String parentPath) {
+    public static String redirect(String dirRealPath) {
         byte[] v = Posix.getxattr(dirRealPath, TRUSTED_OVERLAY + "redirect");
         if (v == null) v = Posix.getxattr(dirRealPath, USER_OVERLAY + "redirect");
         if (v == null || v.length == 0) return null;
         String r = new String(v, StandardCharsets.UTF_8);
-        if (r.startsWith("/")) {
-            return r.replaceAll("^/+", "");
-        }
-        return parentPath.isEmpty() ? r : parentPath + "/" + r;
+        if (r.startsWith("/")) return "/" + r.replaceAll("^/+", "");
+        return r.contains("/") ? null : r;
     }
 
     /** The origin inode number jfs recorded at copy-up, or -1. */

@@ -54,7 +54,7 @@ final class LowerLayer extends Layer {
         if (st == null) return Probe.ABSENT;
         if (!st.isDirectory()) return Probe.entry(st);
         Dir d = dir(rel);
-        return Probe.dir(st, forceOpaque || d.opaque, Markers.redirect(real(rel), RelPath.parent(rel)));
+        return Probe.dir(st, forceOpaque || d.opaque, Markers.redirect(real(rel)));
     }
 
     /** The file at {@code realPath}, in this layer, was opened to read: read its neighbours ahead. */

@@ -4,7 +4,8 @@ import dev.jfs.posix.Stat;
 
 /**
  * What one layer holds at one path: nothing, a whiteout, or an entry. Directories carry the
- * markers that steer the lookup below them: opaque (stop here) and redirect (continue elsewhere).
+ * markers that steer the lookup below them: opaque (stop here) and redirect (continue elsewhere:
+ * {@code /a/b} from the layers' roots, or a bare name in the parent's lower directories).
  */
 record Probe(Kind kind, Stat stat, boolean opaque, String redirect) {
     enum Kind { ABSENT, WHITEOUT, ENTRY }

@@ -408,7 +408,7 @@ public final class UnionFs {
                 if (!src.isDirectory() && view.inode(src) == view.inode(dst)) return null; // same file
             }
             if (dst != null) indexBeforeRemoving(dst);
-            String lowerPath = src.isDirectory() ? firstLowerPath(src) : null;
+            String redirect = src.isDirectory() && hasLowerPart(src) ? redirectTo(from) : null;
             Node srcParent = view.require(RelPath.parent(from));
             boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
             String srcReal = copyUp(src, true);
@@ -424,7 +424,7 @@ public final class UnionFs {
             }
             if (src.isDirectory()) {
                 boolean lowersHoldTarget = view.childBelowUpper(view.require(RelPath.parent(to)), toName) != null;
-                if (lowerPath != null) format.setRedirect(srcReal, lowerPath);
+                if (redirect != null) format.setRedirect(srcReal, redirect);
                 else if (lowersHoldTarget && !Markers.isOpaque(srcReal)) format.makeOpaque(srcReal);
             }
             boolean whiteoutDevice = there.kind() == Probe.Kind.WHITEOUT && Posix.lstatOrNull(dstReal) != null;
@@ -446,12 +446,35 @@ public final class UnionFs {
         });
     }
 
-    /** The path where the top-most lower layer holds a directory's contents, or null. */
-    private static String firstLowerPath(Node dir) {
+    /** Whether some lower layer holds part of a directory's contents (so a rename needs a redirect). */
+    private static boolean hasLowerPart(Node dir) {
         for (int i = 0; i < dir.sourceCount(); i++) {
-            if (dir.sourceLayers[i] > 0) return dir.sourcePaths[i];
+            if (dir.sourceLayers[i] > 0) return true;
         }
-        return null;
+        return false;
+    }
+
+    /**
+     * The redirect a directory renamed away from {@code from} carries, composed as overlayfs
+     * composes it ({@code ovl_get_redirect}): the path the merged view shows, except where a
+     * directory on it has a redirect in the upper (renamed earlier), which stands for its name,
+     * and an absolute one for the whole path up to it. The layers below then walk that path
+     * from their roots, following the redirects they hold themselves ({@link UnionView#child}).
+     * Not a lower layer's own path: a whiteout may stand there in a layer above it.
+     */
+    private String redirectTo(String from) {
+        String path = "";
+        for (String dir = from; !dir.isEmpty(); dir = RelPath.parent(dir)) {
+            Probe p = upper.probe(dir);
+            String own = p.isDirectory() ? p.redirect() : null;
+            if (own != null && UnionView.isAbsolute(own)) return prepend(own.substring(1), path);
+            path = prepend(own != null ? own : RelPath.name(dir), path);
+        }
+        return path;
+    }
+
+    private static String prepend(String dir, String path) {
+        return path.isEmpty() ? dir : RelPath.join(dir, path);
     }
 
     // ---- changing attributes -------------------------------------------------------------------

@@ -230,9 +230,10 @@ public final class UnionView {
     /**
      * Looks a name up in a merged directory: top-down through the directory's sources; a whiteout
      * stops the search, a non-directory ends it, a directory merges with the directories below it
-     * until one is opaque. A redirect makes the layers below look the directory up at the path
-     * it names instead (overlayfs {@code redirect_dir}: how a renamed directory keeps its lower
-     * contents).
+     * until one is opaque. A redirect makes the layers below look the directory up elsewhere
+     * (overlayfs {@code redirect_dir}: how a renamed directory keeps its lower contents): a
+     * relative one under another name in the same lower directories, an absolute one along its
+     * path from each layer's root ({@link #alongRedirect}).
      */
     public Node child(Node dir, String name) {
         return child(dir, name, 0);
@@ -251,23 +252,30 @@ public final class UnionView {
         int[] srcL = null;
         String[] srcP = null;
         int nsrc = 0;
-        String redirect = null;
+        String lowerName = name; // the name looked up in the directory's sources; a relative redirect renames it
+        String absolute = null; // after an absolute redirect: the path each layer below is walked along
         int si = 0;
         boolean jumped = false;
         if (dir.sourceLayers.length == 0) return null;
         for (int l = Math.max(firstLayer, dir.sourceLayers[0]); l < layers.length; l++) {
             String rel;
-            if (redirect != null) {
-                rel = redirect;
+            Probe p;
+            boolean stop = false;
+            if (absolute != null) {
+                AlongRedirect step = alongRedirect(layers[l], absolute);
+                rel = step.rel();
+                p = step.probe();
+                absolute = step.later();
+                stop = step.stop();
             } else {
                 while (si < dir.sourceLayers.length && dir.sourceLayers[si] < l) si++;
                 if (si == dir.sourceLayers.length) break;
                 if (!jumped && (dir.sourceLayers[si] > 0 || !hasUpper)) {
                     // Into the lowers: skip the layers that hold nothing of this name.
                     jumped = true;
-                    int first = firstLowerSource(dir, name, si);
+                    int first = firstLowerSource(dir, lowerName, si);
                     if (first < 0) break;
-                    probeCopiesAtOnce(dir, name, first);
+                    probeCopiesAtOnce(dir, lowerName, first);
                     if (first != si) {
                         si = first;
                         l = dir.sourceLayers[si];
@@ -277,11 +285,14 @@ public final class UnionView {
                     l = dir.sourceLayers[si] - 1; // no source in this layer: skip to the next one
                     continue;
                 }
-                rel = RelPath.join(dir.sourcePaths[si], name);
+                rel = RelPath.join(dir.sourcePaths[si], lowerName);
+                p = layers[l].probe(rel);
             }
-            Probe p = layers[l].probe(rel);
             if (p.kind() == Probe.Kind.WHITEOUT) break;
-            if (p.kind() == Probe.Kind.ABSENT) continue;
+            if (p.kind() == Probe.Kind.ABSENT) {
+                if (stop) break;
+                continue;
+            }
             if (winner == null) {
                 winner = p;
                 winnerLayer = l;
@@ -295,7 +306,16 @@ public final class UnionView {
             srcL[nsrc] = l;
             srcP[nsrc++] = rel;
             if (p.opaque()) break;
-            if (p.redirect() != null) redirect = p.redirect();
+            String redirect = p.redirect();
+            if (redirect != null) {
+                if (absolute == null && !isAbsolute(redirect)) {
+                    lowerName = redirect;
+                } else {
+                    absolute = redirected(redirect, absolute);
+                    if (isAbsolute(redirect)) stop = false; // an absolute redirect leads below an opaque ancestor too
+                }
+            }
+            if (stop) break;
         }
         if (winner == null) return null;
         Layer w = layers[winnerLayer];
@@ -311,6 +331,49 @@ public final class UnionView {
             }
         }
         return new Node(path, winner.stat(), winnerLayer, w.real(winnerRel), false, null, null);
+    }
+
+    /**
+     * One layer's part of a lookup along an absolute redirect: what the layer holds at the end
+     * of the path ({@code probe}, at {@code rel}), the path the layers below are to walk
+     * ({@code later}), and whether they are to be skipped ({@code stop}).
+     */
+    private record AlongRedirect(Probe probe, String rel, String later, boolean stop) {}
+
+    /**
+     * Walks {@code path} from the root of {@code layer}, a component at a time, as overlayfs does
+     * ({@code ovl_lookup_layer}): the directories on the way steer the layers below too. One that
+     * was renamed (a redirect of its own) moves the path they walk; an opaque one hides them; a
+     * whiteout or a non-directory on the way hides them and ends the walk here.
+     */
+    private static AlongRedirect alongRedirect(Layer layer, String path) {
+        String[] parts = path.split("/", -1);
+        String rel = "", later = path;
+        boolean stop = false;
+        for (int k = 0; ; k++) {
+            rel = RelPath.join(rel, parts[k]);
+            Probe p = layer.probe(rel);
+            if (k == parts.length - 1 || p.kind() == Probe.Kind.ABSENT) return new AlongRedirect(p, rel, later, stop);
+            if (!p.isDirectory()) return new AlongRedirect(Probe.WHITEOUT, rel, later, true);
+            if (p.opaque()) {
+                stop = true;
+            } else if (p.redirect() != null) {
+                String rest = String.join("/", java.util.Arrays.copyOfRange(parts, k + 1, parts.length));
+                String prefix = later.substring(0, later.length() - rest.length() - 1);
+                later = RelPath.join(redirected(p.redirect(), prefix), rest);
+                if (isAbsolute(p.redirect())) stop = false;
+            }
+        }
+    }
+
+    /** An absolute redirect ({@code /a/b}), as {@link Markers#redirect} gives it, not a bare name. */
+    static boolean isAbsolute(String redirect) {
+        return redirect.startsWith("/");
+    }
+
+    /** Where a redirect found on the directory at {@code at} leads: its own path, or a bare name beside {@code at}. */
+    private static String redirected(String redirect, String at) {
+        return isAbsolute(redirect) ? redirect.substring(1) : RelPath.join(RelPath.parent(at), redirect);
     }
 
     // ---- reading -------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ final class UpperLayer extends Layer {
         if (st.isWhiteoutDevice()) return Probe.WHITEOUT;
         if (!st.isDirectory()) return Probe.entry(st);
         String real = real(rel);
-        return Probe.dir(st, Markers.isOpaque(real), Markers.redirect(real, RelPath.parent(rel)));
+        return Probe.dir(st, Markers.isOpaque(real), Markers.redirect(real));
     }
 
     /** The origin inode number recorded on an upper entry at copy-up, or -1; cached per inode. */
