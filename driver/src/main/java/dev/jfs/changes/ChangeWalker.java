@@ -7,6 +7,7 @@ import dev.jfs.union.Node;
 import dev.jfs.union.RelPath;
 import dev.jfs.union.UnionView;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -30,21 +31,36 @@ public final class ChangeWalker {
      */
     private static final String LIBFUSE_HIDDEN = ".fuse_hidden";
 
+    private static final Comparator<DirEntry> BY_NAME = Comparator.comparing(DirEntry::name, PathOrder.NAMES);
+
     private final UnionView merged;
     private final UnionView lowers;
     private final boolean enterEveryDir;
+    /** Below an added directory, only directories are looked up ({@link #walkPaths}). */
+    private final boolean pathsOnly;
     private final Consumer<Change> out;
 
-    private ChangeWalker(UnionView merged, UnionView lowers, Consumer<Change> out) {
+    private ChangeWalker(UnionView merged, UnionView lowers, boolean pathsOnly, Consumer<Change> out) {
         this.merged = merged;
         this.lowers = lowers;
         this.enterEveryDir = merged.hardLinkIndexInUse();
+        this.pathsOnly = pathsOnly;
         this.out = out;
     }
 
     /** Walks the merged view against the lowers' view; {@code out} hears every change in tree order. */
     public static void walk(StackViews views, Consumer<Change> out) {
-        new ChangeWalker(views.merged(), views.lowers(), out).walkRoot();
+        new ChangeWalker(views.merged(), views.lowers(), false, out).walkRoot();
+    }
+
+    /**
+     * The same changes, for a caller that needs only their kinds and paths ({@code jfs diff}):
+     * below an added directory, an entry that is not a directory is named by the type its
+     * directory listing gives and not looked up, so its change carries no merged node. An added
+     * tree is most of what a container writes, and its files were a stat each.
+     */
+    public static void walkPaths(StackViews views, Consumer<Change> out) {
+        new ChangeWalker(views.merged(), views.lowers(), true, out).walkRoot();
     }
 
     private void walkRoot() {
@@ -103,6 +119,10 @@ public final class ChangeWalker {
 
     /** The entries of merged directory {@code m} and lower directory {@code l} (may be null), merged by name. */
     private void children(String path, Node m, Node l, boolean underReplaced) {
+        if (l == null && pathsOnly) {
+            addedChildren(path, m);
+            return;
+        }
         List<String> mNames = sortedNames(merged, m);
         List<String> lNames = l == null || !l.isDirectory() ? List.of() : sortedNames(lowers, l);
         int i = 0, j = 0;
@@ -116,6 +136,22 @@ public final class ChangeWalker {
             Node lc = c >= 0 ? lowers.child(l, name) : null;
             if (mc == null && lc == null) continue;
             visit(RelPath.join(path, name), mc, lc, underReplaced);
+        }
+    }
+
+    /** Everything below an added directory, for {@link #walkPaths}: all added, only directories looked up (to be entered). */
+    private void addedChildren(String path, Node m) {
+        List<DirEntry> entries = new ArrayList<>(merged.readdir(m));
+        entries.sort(BY_NAME);
+        for (DirEntry e : entries) {
+            if (e.name().startsWith(LIBFUSE_HIDDEN)) continue;
+            String child = RelPath.join(path, e.name());
+            if (e.dtype() != DirEntry.DT_DIR && e.dtype() != DirEntry.DT_UNKNOWN) {
+                out.accept(new Change(ADDED, child, null, null));
+                continue;
+            }
+            Node mc = merged.child(m, e.name());
+            if (mc != null) visit(child, mc, null, true);
         }
     }
 

@@ -49,10 +49,14 @@ class ChangeWalkerTest {
         return UnionFs.open(new LayerStack(List.of(top, bottom), upper, work).validate(), format);
     }
 
+    /** The diff lines, the same from the full walk and from the paths-only one jfs diff takes. */
     List<String> diff() {
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new ArrayList<>(), fromPaths = new ArrayList<>();
         ChangeWalker.walk(StackViews.open(new LayerStack(List.of(top, bottom), upper, work)),
                 new DiffReport(l -> lines.add(l.toString())));
+        ChangeWalker.walkPaths(StackViews.open(new LayerStack(List.of(top, bottom), upper, work)),
+                new DiffReport(l -> fromPaths.add(l.toString())));
+        assertEquals(lines, fromPaths, "walkPaths lists what walk lists");
         return lines;
     }
 

@@ -37,12 +37,12 @@ final class DiffCommand implements Callable<Integer> {
         OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         try {
             if (format == Format.text) {
-                ChangeWalker.walk(views, new DiffReport(line -> write(stdout, line + "\n")));
+                ChangeWalker.walkPaths(views, new DiffReport(line -> write(stdout, line + "\n")));
             } else {
                 // One object a line: readable, and still one JSON array.
                 boolean[] first = {true};
                 write(stdout, "[");
-                ChangeWalker.walk(views, new DiffReport(line -> {
+                ChangeWalker.walkPaths(views, new DiffReport(line -> {
                     write(stdout, (first[0] ? "\n" : ",\n") + "  {\"kind\": \"" + line.kind() + "\", \"path\": \""
                             + new String(JsonStringEncoder.getInstance().quoteAsString(line.path())) + "\"}");
                     first[0] = false;
