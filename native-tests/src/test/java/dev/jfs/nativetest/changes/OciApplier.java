@@ -120,8 +120,9 @@ final class OciApplier {
             for (String n : Posix.listxattr(d)) {
                 if ((n.startsWith("user.") || n.startsWith("trusted.")) && !xattrs.containsKey(n)) Posix.removexattr(d, n);
             }
-            for (Map.Entry<String, byte[]> x : xattrs.entrySet()) Posix.setxattr(d, x.getKey(), x.getValue(), 0);
         }
+        // A symlink holds no user.* xattrs, but security.* ones (setcap on a symlink): l* calls set them.
+        for (Map.Entry<String, byte[]> x : xattrs.entrySet()) Posix.setxattr(d, x.getKey(), x.getValue(), 0);
         if (mtime >= 0) Posix.utimens(d, mtime, 0, mtime, 0);
     }
 

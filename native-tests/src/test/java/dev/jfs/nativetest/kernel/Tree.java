@@ -13,7 +13,8 @@ import java.util.TreeMap;
 
 /**
  * What a user can see of a merged tree, path by path: type, permissions, owner, size and content
- * of files, link targets, user xattrs. Not times, inode numbers, link counts or directory sizes,
+ * of files, link targets, user xattrs, file capabilities (on symlinks too). Not times, inode
+ * numbers, link counts or directory sizes,
  * which legitimately differ between two filesystems.
  */
 public final class Tree {
@@ -34,12 +35,12 @@ public final class Tree {
         if (st.isRegular()) d.append(" size=").append(st.size()).append(" sha=").append(sha(Path.of(real)));
         if (st.isSymlink()) d.append(" -> ").append(Posix.readlink(real));
         if (st.type() == Stat.S_IFCHR || st.type() == Stat.S_IFBLK) d.append(" rdev=").append(st.rdev());
-        if (!st.isSymlink()) {
+        if (!st.isSymlink()) { // user xattrs cannot be set on a symlink
             List<String> names = Posix.listxattr(real).stream().filter(n -> n.startsWith("user.")).sorted().toList();
             for (String n : names) d.append(' ').append(n).append('=').append(new String(Posix.getxattr(real, n)));
-            byte[] cap = Posix.getxattr(real, Operation.CAPABILITY);
-            if (cap != null) d.append(" cap=").append(HexFormat.of().formatHex(cap));
         }
+        byte[] cap = Posix.getxattr(real, Operation.CAPABILITY); // security.* can, as setcap on a symlink shows
+        if (cap != null) d.append(" cap=").append(HexFormat.of().formatHex(cap));
         out.put("/" + rel, d.toString());
         if (st.isDirectory()) {
             for (DirEntry e : Posix.readDir(real)) walk(root, rel.isEmpty() ? e.name() : rel + "/" + e.name(), out);
