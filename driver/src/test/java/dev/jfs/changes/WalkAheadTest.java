@@ -13,7 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The walk on its own thread gives the caller what the plain walk gives, in order, and fails alike. */
+/** The walk and its readers on threads of their own give the caller what the plain walk gives, in order, and fail alike. */
 class WalkAheadTest {
     @TempDir Path tmp;
     StackViews views;
@@ -34,8 +34,9 @@ class WalkAheadTest {
         List<Change> plain = new ArrayList<>();
         ChangeWalker.walk(views, plain::add);
         List<Change> ahead = new ArrayList<>();
-        WalkAhead.walk(views, c -> c.path() + "!", (c, prepared) -> {
-            assertEquals(c.path() + "!", prepared, "the result of ahead comes with its own change");
+        WalkAhead.walk(views, c -> c.path() + "!" + Thread.currentThread().getName(), (c, prepared) -> {
+            assertTrue(prepared.startsWith(c.path() + "!jfs-read-ahead-"),
+                    "the result of ahead comes with its own change, made on a reader thread: " + prepared);
             assertNotEquals("jfs-walk", Thread.currentThread().getName(), "out runs on the caller's thread");
             ahead.add(c);
         });
@@ -49,14 +50,17 @@ class WalkAheadTest {
 
     @Test
     void aFailureOfTheWalkReachesTheCallerAfterTheChangesBeforeIt() {
-        AtomicInteger made = new AtomicInteger();
+        List<Change> plain = new ArrayList<>();
+        ChangeWalker.walk(views, plain::add);
+        String failing = plain.get(499).path(); // readers run in parallel: fail at a change, not at a count
         List<String> heard = new ArrayList<>();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> WalkAhead.walk(views, c -> {
-            if (made.incrementAndGet() == 500) throw new IllegalStateException("disk gone");
+            if (c.path().equals(failing)) throw new IllegalStateException("disk gone");
             return c;
         }, (c, prepared) -> heard.add(c.path())));
         assertEquals("disk gone", e.getMessage());
-        assertEquals(499, heard.size(), "every change before the failure was handed on");
+        assertEquals(plain.subList(0, 499).stream().map(Change::path).toList(), heard,
+                "every change before the failure was handed on, and none after");
     }
 
     @Test
@@ -71,7 +75,8 @@ class WalkAheadTest {
         Thread.sleep(200);
         assertEquals(after, made.get(), "the walk went on after its caller failed");
         assertTrue(after <= WalkAhead.BATCH * (WalkAhead.QUEUED + 2), "the walk ran " + after + " changes ahead");
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("jfs-walk") && t.isAlive()),
-                "the walk's thread ended");
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> (t.getName().equals("jfs-walk") || t.getName().startsWith("jfs-read-ahead-")) && t.isAlive()),
+                "the walk's and the readers' threads ended");
     }
 }
