@@ -5,6 +5,7 @@ import dev.jfs.changes.Change;
 import dev.jfs.changes.EntryXattrs;
 import dev.jfs.posix.Stat;
 import dev.jfs.union.Node;
+import dev.jfs.union.RelPath;
 import dev.jfs.union.UnionView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,9 +33,9 @@ public final class ChangesetWriter implements Consumer<Change> {
     private record Inode(long dev, long ino) {}
 
     /**
-     * Files up to this size are read ahead. {@link dev.jfs.changes.WalkAhead} holds at most 10
-     * batches of 128 changes at once (8 queued, one being filled, one being written): 80 MiB of
-     * file data at the very most.
+     * Files up to this size are read ahead. {@link dev.jfs.changes.WalkAhead} reads at most 9
+     * batches of 128 changes ahead (8 queued, one being written): 72 MiB of file data at the
+     * very most.
      */
     static final long READ_AHEAD_MAX = 64 << 10;
 
@@ -69,6 +70,7 @@ public final class ChangesetWriter implements Consumer<Change> {
      * always did, in its place in the layer.
      */
     SmallFile readAhead(Change c) {
+        if (c.named()) return c.dir() == null ? null : SmallFile.readNamed(c.realPath(), READ_AHEAD_MAX);
         Node n = c.merged();
         if (n == null) return null; // removed: a whiteout, or nothing
         Stat st = n.stat();
@@ -83,6 +85,10 @@ public final class ChangesetWriter implements Consumer<Change> {
     /** Writes the entries of {@code c}; {@code ahead}, if not null, is its file as {@link #readAhead} read it. */
     public void accept(Change c, SmallFile ahead) {
         try {
+            if (c.named()) {
+                named(c, ahead);
+                return;
+            }
             switch (c.kind()) {
                 case ADDED, CHANGED, TOUCHED, CARRIED -> {
                     parentsOf(c.path());
@@ -106,6 +112,25 @@ public final class ChangesetWriter implements Consumer<Change> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A file the walk named without looking it up: as read ahead if it was (a small file of one
+     * name), else looked up now and written the usual way; if it is gone since the walk listed
+     * it, nothing (as if the walk had not seen it).
+     */
+    private void named(Change c, SmallFile ahead) throws IOException {
+        if (ahead != null) {
+            parentsOf(c.path());
+            entries++;
+            tar.file(c.path(), ahead.stat(), ahead.xattrs(), ahead.data());
+            return;
+        }
+        if (c.dir() == null) throw new IllegalArgumentException("/" + c.path() + ": named without its directory");
+        Node n = merged.child(c.dir(), RelPath.name(c.path()));
+        if (n == null) return;
+        parentsOf(c.path());
+        entry(c.path(), n, null);
     }
 
     private void parentsOf(String path) throws IOException {

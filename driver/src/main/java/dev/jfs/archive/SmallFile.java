@@ -4,6 +4,7 @@ import dev.jfs.UserError;
 import dev.jfs.changes.EntryXattrs;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
 import dev.jfs.union.Node;
 import dev.jfs.union.UnionView;
 import java.io.IOException;
@@ -24,9 +25,36 @@ import java.util.Map;
  * path, data through a {@link FileChannel}. That way throws exactly the errors commit always
  * threw, with the same messages, or succeeds if the failure was a passing one.
  */
-record SmallFile(Map<String, byte[]> xattrs, byte[] data) {
+record SmallFile(Stat stat, Map<String, byte[]> xattrs, byte[] data) {
     /** Files up to this size are read whole; bigger ones are streamed. */
     static final long MAX_SIZE = 1 << 20;
+
+    /**
+     * A file named, not looked up ({@link dev.jfs.changes.Change#named}), at {@code realPath}:
+     * its stat comes from the open descriptor. Null, with nothing read, if it is not a regular
+     * file of one name and at most {@code maxSize} bytes, or if anything fails: the caller then
+     * looks it up and takes the usual way, which reports failures as commit always did.
+     */
+    static SmallFile readNamed(String realPath, long maxSize) {
+        int fd;
+        try {
+            // O_NONBLOCK: if a FIFO took the file's place since the listing, the open must not wait for a writer.
+            fd = Posix.open(realPath, Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_NONBLOCK, 0);
+        } catch (FsException e) {
+            return null;
+        }
+        try {
+            Stat st = Posix.fstat(fd);
+            if (st.type() != Stat.S_IFREG || st.size() > maxSize || st.nlink() > 1) return null;
+            byte[] data = new byte[(int) st.size()];
+            Map<String, byte[]> xattrs = EntryXattrs.ofOpenFile(fd);
+            return Posix.readFully(fd, data) == data.length ? new SmallFile(st, xattrs, data) : null;
+        } catch (FsException e) {
+            return null;
+        } finally {
+            Posix.libc().close(fd);
+        }
+    }
 
     static SmallFile read(UnionView view, Node n) throws IOException {
         byte[] data = new byte[(int) n.stat().size()];
@@ -38,7 +66,7 @@ record SmallFile(Map<String, byte[]> xattrs, byte[] data) {
         }
         try {
             Map<String, byte[]> xattrs = EntryXattrs.ofOpenFile(fd);
-            if (Posix.readFully(fd, data) == data.length) return new SmallFile(xattrs, data);
+            if (Posix.readFully(fd, data) == data.length) return new SmallFile(n.stat(), xattrs, data);
         } catch (FsException e) {
             // read again by path below, which reports the failure as commit always did
         } finally {
@@ -56,6 +84,6 @@ record SmallFile(Map<String, byte[]> xattrs, byte[] data) {
                 if (ch.read(buf) < 0) throw LayerTar.shrank(n.path());
             }
         }
-        return new SmallFile(xattrs, data);
+        return new SmallFile(n.stat(), xattrs, data);
     }
 }

@@ -38,6 +38,8 @@ public final class ChangeWalker {
     private final boolean enterEveryDir;
     /** Below an added directory, only directories are looked up ({@link #walkPaths}). */
     private final boolean pathsOnly;
+    /** Whether the merged view has an upper: a directory of it alone holds its files itself. */
+    private final boolean hasUpper;
     private final Consumer<Change> out;
 
     private ChangeWalker(UnionView merged, UnionView lowers, boolean pathsOnly, Consumer<Change> out) {
@@ -45,10 +47,16 @@ public final class ChangeWalker {
         this.lowers = lowers;
         this.enterEveryDir = merged.hardLinkIndexInUse();
         this.pathsOnly = pathsOnly;
+        this.hasUpper = merged.hasUpper();
         this.out = out;
     }
 
-    /** Walks the merged view against the lowers' view; {@code out} hears every change in tree order. */
+    /**
+     * Walks the merged view against the lowers' view; {@code out} hears every change in tree
+     * order. Below an added directory that is the upper's alone, a regular file is named, not
+     * looked up ({@link Change#named}): the commit opens it to read anyway, and the open's fstat
+     * tells it what an lstat here would (one path walk per file instead of two).
+     */
     public static void walk(StackViews views, Consumer<Change> out) {
         new ChangeWalker(views.merged(), views.lowers(), false, out).walkRoot();
     }
@@ -119,7 +127,7 @@ public final class ChangeWalker {
 
     /** The entries of merged directory {@code m} and lower directory {@code l} (may be null), merged by name. */
     private void children(String path, Node m, Node l, boolean underReplaced) {
-        if (l == null && pathsOnly) {
+        if (l == null && (pathsOnly || upperOnly(m))) {
             addedChildren(path, m);
             return;
         }
@@ -139,15 +147,23 @@ public final class ChangeWalker {
         }
     }
 
-    /** Everything below an added directory, for {@link #walkPaths}: all added, only directories looked up (to be entered). */
+    /**
+     * Everything below an added directory, all added. For {@link #walkPaths}, only directories
+     * are looked up (to be entered); for {@link #walk}, in a directory of the upper alone, all
+     * but regular files.
+     */
     private void addedChildren(String path, Node m) {
         List<DirEntry> entries = new ArrayList<>(merged.readdir(m));
         entries.sort(BY_NAME);
         for (DirEntry e : entries) {
             if (e.name().startsWith(LIBFUSE_HIDDEN)) continue;
             String child = RelPath.join(path, e.name());
-            if (e.dtype() != DirEntry.DT_DIR && e.dtype() != DirEntry.DT_UNKNOWN) {
+            if (pathsOnly && e.dtype() != DirEntry.DT_DIR && e.dtype() != DirEntry.DT_UNKNOWN) {
                 out.accept(new Change(ADDED, child, null, null));
+                continue;
+            }
+            if (!pathsOnly && e.dtype() == DirEntry.DT_REG) {
+                out.accept(new Change(ADDED, child, null, null, m));
                 continue;
             }
             Node mc = merged.child(m, e.name());
@@ -161,6 +177,11 @@ public final class ChangeWalker {
         for (DirEntry e : entries) names.add(e.name());
         names.sort(PathOrder.NAMES);
         return names;
+    }
+
+    /** Whether merged directory {@code m} is a directory of the upper alone (no lower part, no redirect into the lowers). */
+    private boolean upperOnly(Node m) {
+        return hasUpper && m.sourceCount() == 1 && m.sourceLayer(0) == 0;
     }
 
     /** Whether merged directory {@code m} still shows lower directory {@code l}'s contents (not opaque, not renamed over). */

@@ -179,6 +179,43 @@ class LayerCommitTest {
         assertEquals("listxattr " + gone.realPath() + ": No such file or directory", e.getMessage());
     }
 
+    @Test
+    void aFileTheWalkNamedIsWrittenAsItIsWhenRead() throws Exception {
+        Path up = Files.createDirectories(tmp.resolve("u"));
+        file(up, "d/small", "0123456789");
+        byte[] big = new byte[(int) ChangesetWriter.READ_AHEAD_MAX * 3 + 5]; // not read ahead: looked up, then read
+        for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 31);
+        Files.write(up.resolve("d/big"), big);
+        file(up, "d/gone", "here\n");
+        file(up, "d/swap", "a file, then a FIFO\n");
+        StackViews views = StackViews.open(new LayerStack(List.of(bottom), up, null));
+        List<Change> changes = new ArrayList<>();
+        dev.jfs.changes.ChangeWalker.walk(views, changes::add);
+        assertTrue(changes.stream().filter(Change::named).count() >= 4, "the walk names the files of a new directory: " + changes);
+        Files.delete(up.resolve("d/gone"));
+        Files.delete(up.resolve("d/swap"));
+        Posix.mknod(up.resolve("d/swap").toString(), Stat.S_IFIFO | 0640, 0);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (LayerTar tar = new LayerTar(out, null)) {
+            ChangesetWriter w = new ChangesetWriter(views.merged(), tar, x -> fail(x));
+            for (Change c : changes) w.accept(c, w.readAhead(c)); // as WalkAhead runs them
+            tar.finish();
+        }
+        List<RawEntry> entries = RawEntry.parse(out.toByteArray());
+        assertEquals(List.of("d/", "d/big", "d/small", "d/swap"), entries.stream().map(e -> e.name).toList(),
+                "a file gone since the walk is left out");
+        assertEquals(big.length, byName(entries, "d/big").size);
+        assertEquals('6', byName(entries, "d/swap").type, "what stands at the name when it is read is written");
+        assertEquals(0640, byName(entries, "d/swap").mode);
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new ByteArrayInputStream(out.toByteArray()))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                if (e.getName().equals("d/big")) assertArrayEquals(big, in.readAllBytes());
+                if (e.getName().equals("d/small")) assertEquals("0123456789", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     /** Writes the layer entry of one node, as the walk would report it added. */
