@@ -62,6 +62,11 @@ final class LowerLayer extends Layer {
         prefetch.opened(realPath.substring(root.length() + 1));
     }
 
+    /** This layer's directory {@code rel} was listed through the mount: look its subdirectories up ahead. */
+    void listed(String rel) {
+        prefetch.listed(rel);
+    }
+
     /** Whether {@code rel} was probed already (no disk read is left to save). */
     boolean probed(String rel) {
         return probes.containsKey(rel);

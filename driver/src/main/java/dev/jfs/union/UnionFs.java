@@ -74,8 +74,9 @@ public final class UnionFs {
     }
 
     /**
-     * Whether a lower file opened to read has the small files of its directory read ahead
-     * ({@link DirectoryPrefetch}); off unless asked for: only a mount's readers gain from it.
+     * Whether a lower file opened to read has the small files of its directory read ahead, and a
+     * listed directory its lower subdirectories looked up ahead ({@link DirectoryPrefetch}); off
+     * unless asked for: only a mount's readers gain from it.
      */
     public void prefetchDirectories(boolean on) {
         prefetch = on;
@@ -105,7 +106,12 @@ public final class UnionFs {
     }
 
     public List<DirEntry> readdir(String path) {
-        return reading(() -> view.readdir(view.require(path)));
+        return reading(() -> {
+            Node n = view.require(path);
+            List<DirEntry> entries = view.readdir(n);
+            if (prefetch) view.listed(n);
+            return entries;
+        });
     }
 
     public String readlink(String path) {

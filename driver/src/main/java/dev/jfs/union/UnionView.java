@@ -397,6 +397,16 @@ public final class UnionView {
     }
 
     /**
+     * A directory listed through the mount: the lower layers holding part of it look its
+     * subdirectories up ahead ({@link DirectoryPrefetch#listed}).
+     */
+    public void listed(Node dir) {
+        for (int i = 0; i < dir.sourceLayers.length; i++) {
+            if (layers[dir.sourceLayers[i]] instanceof LowerLayer lower) lower.listed(dir.sourcePaths[i]);
+        }
+    }
+
+    /**
      * A file about to be opened to read: if a lower layer holds it, the small files beside it
      * there are read into the page cache in the background ({@link DirectoryPrefetch}).
      */

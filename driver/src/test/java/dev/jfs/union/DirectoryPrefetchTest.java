@@ -4,6 +4,7 @@ import static dev.jfs.union.Layers.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jfs.layout.UpperFormat;
+import dev.jfs.posix.DirEntry;
 import dev.jfs.posix.Posix;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +72,34 @@ class DirectoryPrefetchTest {
     }
 
     @Test
+    void listingADirectoryLooksItsLowerSubdirectoriesUpAhead() throws Exception {
+        file(lower, "lib/sub/g", "g");
+        file(lower, "lib/sub/deep/f", "f");
+        UnionFs fs = open(true);
+        LowerLayer layer = (LowerLayer) fs.view().layer(1);
+        fs.readdir("lib");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!layer.probed("lib/sub/g")) {
+            if (System.nanoTime() > deadline) fail("the files of lib/sub were not looked up ahead");
+            Thread.sleep(20);
+        }
+        Thread.sleep(200);
+        assertFalse(layer.probed("lib/sub/deep"), "one level ahead: a subdirectory's files, not its subdirectories");
+        assertFalse(layer.probed("share/other"), "a directory nobody listed is not looked into");
+        assertEquals("f", Files.readString(lower.resolve("lib/sub/deep/f")));
+        assertEquals(List.of("deep", "g"), fs.readdir("lib/sub").stream().map(DirEntry::name).sorted().toList(),
+                "the mount answers as without the lookahead");
+    }
+
+    @Test
     void offUnlessAskedFor() throws Exception {
+        file(lower, "lib/sub/g", "g");
         UnionFs fs = open(false); // as commit and diff open it
         Posix.close(fs.open("lib/m3.so", Posix.O_RDONLY));
+        fs.readdir("lib");
         Thread.sleep(500);
         for (Path p : small) assertEquals(0, resident(p), p.toString());
+        assertFalse(((LowerLayer) fs.view().layer(1)).probed("lib/sub/g"), "no lookahead either");
     }
 
     // ---- the page cache, seen from outside ------------------------------------------------------
