@@ -38,8 +38,6 @@ public final class ChangeWalker {
     private final boolean enterEveryDir;
     /** Below an added directory, only directories are looked up ({@link #walkPaths}). */
     private final boolean pathsOnly;
-    /** Whether the merged view has an upper: a directory of it alone holds its files itself. */
-    private final boolean hasUpper;
     private final Consumer<Change> out;
 
     private ChangeWalker(UnionView merged, UnionView lowers, boolean pathsOnly, Consumer<Change> out) {
@@ -47,7 +45,6 @@ public final class ChangeWalker {
         this.lowers = lowers;
         this.enterEveryDir = merged.hardLinkIndexInUse();
         this.pathsOnly = pathsOnly;
-        this.hasUpper = merged.hasUpper();
         this.out = out;
     }
 
@@ -181,7 +178,7 @@ public final class ChangeWalker {
 
     /** Whether merged directory {@code m} is a directory of the upper alone (no lower part, no redirect into the lowers). */
     private boolean upperOnly(Node m) {
-        return hasUpper && m.sourceCount() == 1 && m.sourceLayer(0) == 0;
+        return merged.hasUpper() && m.sourceCount() == 1 && m.sourceLayer(0) == 0;
     }
 
     /** Whether merged directory {@code m} still shows lower directory {@code l}'s contents (not opaque, not renamed over). */
