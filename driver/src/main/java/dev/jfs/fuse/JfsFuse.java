@@ -54,6 +54,14 @@ public final class JfsFuse extends FuseStubFS {
      * until {@link PassthroughOpens} takes them: those may be passed through to the kernel.
      */
     private final Set<Integer> passthroughCandidates = ConcurrentHashMap.newKeySet();
+    /** Descriptors create() handed out, until released: open on files the mount made. */
+    private final Set<Integer> made = ConcurrentHashMap.newKeySet();
+    /**
+     * Descriptors create() handed out, until released or a link is made through the mount: their
+     * file still has the one name it was made with (only the mount changes the upper), so their
+     * release need not ask for its link count.
+     */
+    private final Set<Integer> oneNamed = ConcurrentHashMap.newKeySet();
     /** Whether the loop may still pass files through ({@link PassthroughOpens#enabled}): off without root or kernel support. */
     private volatile BooleanSupplier passthrough = () -> false;
 
@@ -149,7 +157,10 @@ public final class JfsFuse extends FuseStubFS {
     public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
         return call("fgetattr", path, () -> {
             // A file libfuse has no name for (flag_nullpath_ok): only its descriptor.
-            fill(stat, path != null ? fs.getattr(rel(path)) : Posix.fstat((int) fi.fh.get()));
+            // libfuse asks this right after each create: the file is at hand, no need to look it up.
+            int fd = (int) fi.fh.get();
+            if (path != null && made.contains(fd)) fill(stat, fs.madeFileStat(fd));
+            else fill(stat, path != null ? fs.getattr(rel(path)) : Posix.fstat(fd));
             return 0;
         });
     }
@@ -291,6 +302,7 @@ public final class JfsFuse extends FuseStubFS {
     public int link(String from, String to) {
         return call("link", to, () -> {
             fs.link(rel(from), rel(to));
+            oneNamed.clear(); // the file linked may be open from its create
             // Both names are cached by the kernel now, the older one from when it had one link.
             // No refresh here: link(2) holds the directory's lock, which a statx of a name in it
             // would wait for (a deadlock); only the link count changed, which later changes refresh.
@@ -442,6 +454,8 @@ public final class JfsFuse extends FuseStubFS {
         return call("create", path, () -> {
             int fd = fs.create(rel(path), (int) mode, fi.flags.get(), caller());
             fi.fh.set(fd);
+            made.add(fd);
+            oneNamed.add(fd);
             keepCache(fi); // a new file has one name
             passthroughCandidate(fd);
             return 0;
@@ -499,7 +513,9 @@ public final class JfsFuse extends FuseStubFS {
             // the same kernel inode was passing through): their cached attributes are refreshed
             // now, at the latest. Once more for a file whose writes did come here: harmless.
             sharedWrites.remove(fi.fh.get());
-            if ((fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY && Posix.fstat(fd).nlink() > 1) changed(path);
+            made.remove(fd);
+            boolean oneName = oneNamed.remove(fd);
+            if (!oneName && (fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY && Posix.fstat(fd).nlink() > 1) changed(path);
             // A candidate the loop never took (passthrough turned off since, an answer it did not
             // look at) must not outlive its descriptor: the number is reused by the next open.
             passthroughCandidates.remove(fd);

@@ -70,14 +70,15 @@ final class PassthroughFiles {
      */
     synchronized int opened(long nodeid, int fd, boolean candidate) {
         Inode inode = inodes.get(nodeid);
-        if (inode == null) {
+        boolean first = inode == null;
+        if (first) {
             inode = new Inode();
             inodes.put(nodeid, inode);
             if (candidate && enabled) start(inode, fd);
         }
         inode.opens++;
         if (inode.backingId == 0) return 0;
-        if (inode.file.equals(backings.identity(fd))) return inode.backingId;
+        if (first || inode.file.equals(backings.identity(fd))) return inode.backingId;
         // Not reachable through libfuse's names (see above). The kernel will refuse this open.
         LOG.warning("kernel inode " + nodeid + " passes through to another file than descriptor " + fd + " is open on");
         return 0;

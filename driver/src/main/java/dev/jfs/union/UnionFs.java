@@ -105,6 +105,16 @@ public final class UnionFs {
         });
     }
 
+    /**
+     * What {@link #getattr} says of a file {@link #create} made and opened as {@code fd}, from the
+     * descriptor: a file the mount made has no origin, so its st_ino is its own (the stat of a
+     * file open for writing is never cached: no lock needed).
+     */
+    public Stat madeFileStat(int fd) {
+        Stat st = Posix.fstat(fd);
+        return st.withIno(view.inode(st));
+    }
+
     public List<DirEntry> readdir(String path) {
         return reading(() -> {
             Node n = view.require(path);
@@ -244,7 +254,8 @@ public final class UnionFs {
         if (Markers.isMarkerName(name)) throw new FsException(Errno.EINVAL, "/" + path + ": .wh. names are reserved");
         Node parent = view.require(RelPath.parent(path));
         if (!parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
-        Probe there = upper.probe(path);
+        // In a directory only the upper holds, a .wh.NAME file hides nothing: it is left alone.
+        Probe there = view.upperAlone(parent) ? upper.probeAlone(path) : upper.probe(path);
         boolean whiteout = there.kind() == Probe.Kind.WHITEOUT;
         if (parent.layer == 0 && !whiteout) {
             // The common case: a new name in a directory the upper already has.

@@ -69,6 +69,11 @@ public final class UnionView {
         return new UnionView(ls.toArray(Layer[]::new), stack.upper() != null, idx);
     }
 
+    /** Whether only the upper holds directory {@code dir}: no lower has it, or it is opaque. */
+    boolean upperAlone(Node dir) {
+        return hasUpper && dir.sourceLayers.length == 1 && dir.sourceLayers[0] == 0;
+    }
+
     public boolean hasUpper() {
         return hasUpper;
     }
@@ -286,7 +291,7 @@ public final class UnionView {
                     continue;
                 }
                 rel = RelPath.join(dir.sourcePaths[si], lowerName);
-                p = layers[l].probe(rel);
+                p = l == 0 && upperAlone(dir) ? ((UpperLayer) layers[0]).probeAlone(rel) : layers[l].probe(rel);
             }
             if (p.kind() == Probe.Kind.WHITEOUT) break;
             if (p.kind() == Probe.Kind.ABSENT) {

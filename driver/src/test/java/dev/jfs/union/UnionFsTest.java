@@ -317,6 +317,22 @@ class UnionFsTest {
         assertArrayEquals(onDisk, fs.getxattr("third", cap));
     }
 
+    /** FUSE asks for a created file's attributes at once; from its descriptor they are the same. */
+    @Test
+    void aMadeFilesStatFromItsDescriptorIsWhatALookupGives() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.mkdir("solo", 0755, Caller.ROOT);
+        for (String path : List.of("etc/made", "solo/made", "made")) {
+            int fd = fs.create(path, Stat.S_IFREG | 0640, Posix.O_WRONLY, new Caller(1000, 1000));
+            try {
+                assertEquals(fs.getattr(path), fs.madeFileStat(fd), path);
+                assertEquals(1000, fs.madeFileStat(fd).uid(), path);
+            } finally {
+                Posix.close(fd);
+            }
+        }
+    }
+
     /** As overlayfs: copy-up sets the owner without a chown's side effect of dropping the capability. */
     @Test
     void copyUpKeepsACapability() {
