@@ -65,6 +65,7 @@ final class FuseLoop {
     private Pointer session;
     private final ListedDirectories listed = new ListedDirectories();
     private final DirectoryHandles directories = new DirectoryHandles(listed);
+    private final MadeFiles madeFiles = new MadeFiles();
     private NameLookups nameLookups;
     private JfsFuse callbacks;
     private boolean debug;
@@ -103,7 +104,10 @@ final class FuseLoop {
             throw new UserError("mounting " + mountPoint + " failed (libfuse refused the options)");
         }
         session = lib.fuse_get_session(fuse);
-        this.passthrough = new PassthroughOpens(lib.fuse_chan_fd(channel), passthrough, callbacks::tookPassthroughCandidate);
+        this.passthrough = new PassthroughOpens(lib.fuse_chan_fd(channel), passthrough, callbacks::tookPassthroughCandidate,
+                (nodeid, fd) -> {
+                    if (callbacks.madeByCreate(fd)) madeFiles.made(nodeid);
+                });
         callbacks.passThroughWhile(this.passthrough::enabled);
     }
 
@@ -289,6 +293,8 @@ final class FuseLoop {
 
         private void other(int n) {
             if (directories.enabled() && directories.refuse(deviceFd, buf, n, scratch)) return;
+            if (!debug && madeFiles.answer(deviceFd, buf, n, scratch)) return;
+            madeFiles.observe(buf, n);
             listed.observe(buf, n);
             directories.forgetting(capture, buf, n, scratch);
             libfuse(n);

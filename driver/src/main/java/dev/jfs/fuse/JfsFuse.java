@@ -439,6 +439,11 @@ public final class JfsFuse extends FuseStubFS {
         this.passthrough = enabled;
     }
 
+    /** Whether {@code fd} was handed out by create on a file it made (not one the name already had). */
+    boolean madeByCreate(int fd) {
+        return made.contains(fd);
+    }
+
     /** Whether {@code fd}, just handed out by open or create, may be passed through; asked once. */
     boolean tookPassthroughCandidate(int fd) {
         return passthroughCandidates.remove(fd);
@@ -452,10 +457,13 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int create(String path, @mode_t long mode, FuseFileInfo fi) {
         return call("create", path, () -> {
-            int fd = fs.create(rel(path), (int) mode, fi.flags.get(), caller());
+            UnionFs.Created created = fs.create(rel(path), (int) mode, fi.flags.get(), caller());
+            int fd = created.fd();
             fi.fh.set(fd);
-            made.add(fd);
-            oneNamed.add(fd);
+            if (created.made()) {
+                made.add(fd);
+                oneNamed.add(fd);
+            }
             keepCache(fi); // a new file has one name
             passthroughCandidate(fd);
             return 0;

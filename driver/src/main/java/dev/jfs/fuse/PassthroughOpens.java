@@ -37,14 +37,21 @@ final class PassthroughOpens {
 
     private final PassthroughFiles files;
     private final IntPredicate candidate;
+    private final Created created;
+
+    /** Told of each CREATE answered with success: the new kernel node and the descriptor libfuse handed out. */
+    interface Created {
+        void created(long nodeid, int fd);
+    }
 
     /**
      * @param deviceFd the mount's /dev/fuse descriptor, which registers backing files
      * @param candidate whether a descriptor libfuse just handed out may start a passthrough
      *     ({@link JfsFuse#tookPassthroughCandidate}); asked once per descriptor
      */
-    PassthroughOpens(int deviceFd, boolean enabled, IntPredicate candidate) {
+    PassthroughOpens(int deviceFd, boolean enabled, IntPredicate candidate, Created created) {
         this.candidate = candidate;
+        this.created = created;
         this.files = new PassthroughFiles(new PassthroughFiles.Backings() {
             @Override
             public int register(int fd) {
@@ -96,6 +103,8 @@ final class PassthroughOpens {
             reply.putInt(openOut + OPEN_FLAGS, flags & PASSTHROUGH_MASK | FOPEN_PASSTHROUGH);
             reply.putInt(openOut + BACKING_ID, backingId);
         }
+        // Known before the kernel hears of the node: its first request about it may come at once.
+        if (create) created.created(nodeid, (int) fh);
         if (!CaptureChannel.send(deviceFd, reply, got)) cancel(capture, request, nodeid, fh, create, scratch);
     }
 

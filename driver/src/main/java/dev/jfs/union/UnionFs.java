@@ -183,8 +183,14 @@ public final class UnionFs {
         });
     }
 
+    /**
+     * What {@link #create} opened: a file it made ({@code made}), or the file the name already
+     * had (the kernel believed the name unused, but it is not: opened as O_CREAT without O_EXCL).
+     */
+    public record Created(int fd, boolean made) {}
+
     /** Creates and opens a new regular file (O_CREAT on a name that does not exist). */
-    public int create(String path, int mode, int flags, Caller caller) {
+    public Created create(String path, int mode, int flags, Caller caller) {
         int realFlags = (flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | Posix.O_TRUNC | KERNEL_DOES));
         return writingLeaves(() -> {
             Node existing = view.lookup(path);
@@ -192,7 +198,7 @@ public final class UnionFs {
                 if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, "/" + path);
                 if (existing.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
                 String real = copyUp(existing, (flags & Posix.O_TRUNC) == 0);
-                return Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0);
+                return new Created(Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0), false);
             }
             int[] fd = new int[1];
             boolean inPlace = place(path, Stat.S_IFREG | (mode & 07777), caller, at -> {
@@ -200,7 +206,7 @@ public final class UnionFs {
                 return fd[0];
             });
             if (inPlace) madeFile = path;
-            return fd[0];
+            return new Created(fd[0], true);
         });
     }
 

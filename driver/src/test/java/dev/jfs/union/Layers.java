@@ -94,7 +94,7 @@ public final class Layers {
     public static void create(UnionFs fs, String path, String text) {
         String parent = RelPath.parent(path);
         if (!parent.isEmpty() && fs.view().lookup(parent) == null) fs.mkdir(parent, 0755, Caller.ROOT);
-        int fd = fs.create(path, Stat.S_IFREG | 0644, Posix.O_WRONLY, Caller.ROOT);
+        int fd = fs.create(path, Stat.S_IFREG | 0644, Posix.O_WRONLY, Caller.ROOT).fd();
         try {
             byte[] b = text.getBytes(StandardCharsets.UTF_8);
             Posix.libc().pwrite(fd, b, b.length, 0);

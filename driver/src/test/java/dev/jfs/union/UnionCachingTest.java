@@ -149,7 +149,7 @@ class UnionCachingTest {
         try {
             switch (kind) {
                 case 0 -> {
-                    int fd = fs.create(p, Stat.S_IFREG | 0644, Posix.O_WRONLY, new Caller(1000, 1000));
+                    int fd = fs.create(p, Stat.S_IFREG | 0644, Posix.O_WRONLY, new Caller(1000, 1000)).fd();
                     byte[] b = "new\n".getBytes(StandardCharsets.UTF_8);
                     Posix.libc().pwrite(fd, b, b.length, 0);
                     Posix.close(fd);

@@ -102,7 +102,7 @@ class UnionFsTest {
         fs.unlink("etc/hosts");
         assertEquals(Errno.ENOENT, errno(() -> fs.getattr("etc/hosts")));
         assertEquals(Set.of("motd"), names(fs, "etc"));
-        int fd = fs.create("etc/hosts", 0644, Posix.O_WRONLY, Caller.ROOT);
+        int fd = fs.create("etc/hosts", 0644, Posix.O_WRONLY, Caller.ROOT).fd();
         Posix.close(fd);
         assertEquals("", read(fs, "etc/hosts"));
         assertEquals(Set.of("hosts", "motd"), names(fs, "etc"));
@@ -149,7 +149,7 @@ class UnionFsTest {
         fs.unlink("etc/hosts");
         fs.rmdir("etc");
         fs.mkdir("etc", 0755, Caller.ROOT);
-        Posix.close(fs.create("etc/new", 0644, Posix.O_WRONLY, Caller.ROOT));
+        Posix.close(fs.create("etc/new", 0644, Posix.O_WRONLY, Caller.ROOT).fd());
         fs.rename("etc", "etc2");
         assertEquals(Set.of("new"), names(fs, "etc2"));
         fs.rename("etc2", "etc");
@@ -296,7 +296,7 @@ class UnionFsTest {
         // struct vfs_cap_data, revision 2: effective, CAP_NET_BIND_SERVICE permitted
         byte[] value = {1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         UnionFs fs = open(UpperFormat.KERNEL);
-        Posix.close(fs.create("made", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT));
+        Posix.close(fs.create("made", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT).fd());
         assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("made", cap)));
         fs.link("made", "other");
         fs.setxattr("other", cap, value, 0);
@@ -305,13 +305,13 @@ class UnionFsTest {
         assertArrayEquals(onDisk, fs.getxattr("made", cap));
 
         fs.unlink("made");
-        Posix.close(fs.create("made", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT));
+        Posix.close(fs.create("made", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT).fd());
         assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("made", cap)));
         fs.setxattr("made", cap, value, 0);
         assertArrayEquals(onDisk, fs.getxattr("made", cap));
 
         // a file with the capability renamed onto a made one
-        Posix.close(fs.create("third", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT));
+        Posix.close(fs.create("third", Stat.S_IFREG | 0755, Posix.O_WRONLY, Caller.ROOT).fd());
         assertEquals(Errno.ENODATA, errno(() -> fs.getxattr("third", cap)));
         fs.rename("other", "third");
         assertArrayEquals(onDisk, fs.getxattr("third", cap));
@@ -323,7 +323,7 @@ class UnionFsTest {
         UnionFs fs = open(UpperFormat.KERNEL);
         fs.mkdir("solo", 0755, Caller.ROOT);
         for (String path : List.of("etc/made", "solo/made", "made")) {
-            int fd = fs.create(path, Stat.S_IFREG | 0640, Posix.O_WRONLY, new Caller(1000, 1000));
+            int fd = fs.create(path, Stat.S_IFREG | 0640, Posix.O_WRONLY, new Caller(1000, 1000)).fd();
             try {
                 assertEquals(fs.getattr(path), fs.madeFileStat(fd), path);
                 assertEquals(1000, fs.madeFileStat(fd).uid(), path);
