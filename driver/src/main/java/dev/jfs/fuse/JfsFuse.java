@@ -25,6 +25,7 @@ import jnr.ffi.types.mode_t;
 import jnr.ffi.types.off_t;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.uid_t;
+import ru.serce.jnrfuse.FuseCallbacks;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -65,8 +66,26 @@ public final class JfsFuse extends FuseStubFS {
     /** Whether the loop may still pass files through ({@link PassthroughOpens#enabled}): off without root or kernel support. */
     private volatile BooleanSupplier passthrough = () -> false;
 
+    /**
+     * jnr-fuse wraps each struct stat it hands a callback in a new FileStat: some twenty objects
+     * (a cold walk of 50k files allocated a third of its garbage there, and stopped for most of
+     * 30 young collections). The callbacks that take one are the hottest, so they reuse one per
+     * thread, pointed at each call's memory; none of them calls another.
+     */
+    private static final ThreadLocal<FileStat> STAT = ThreadLocal.withInitial(() -> new FileStat(Runtime.getSystemRuntime()));
+
+    private static FileStat statAt(Pointer memory) {
+        FileStat st = STAT.get();
+        st.useMemory(memory);
+        return st;
+    }
+
     /** Loads libfuse and builds the callbacks; slow (jnr generates code), so done in parallel. */
-    JfsFuse() {}
+    JfsFuse() {
+        // In place of jnr-fuse's own (same interfaces: no new code generated).
+        fuseOperations.getattr.set((FuseCallbacks.GetAttrCallback) (path, stbuf) -> getattr(path, statAt(stbuf)));
+        fuseOperations.fgetattr.set((FuseCallbacks.FgetattrCallback) (path, stbuf, fi) -> fgetattr(path, statAt(stbuf), FuseFileInfo.of(fi)));
+    }
 
     /**
      * The struct fuse_operations jnr-fuse filled with our callbacks, for {@link FuseLoop}: copied
