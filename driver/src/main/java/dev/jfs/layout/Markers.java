@@ -2,6 +2,7 @@ package dev.jfs.layout;
 
 import dev.jfs.posix.Posix;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Reading the union markers a layer directory may hold, in every format SPEC 2 lists:
@@ -40,6 +41,18 @@ public final class Markers {
     /** Whether the directory at this real path is opaque, by xattr or by marker file. */
     public static boolean isOpaque(String dirPath) {
         return isOpaqueByXattr(dirPath) || Posix.lstatOrNull(dirPath + "/" + OPAQUE_MARKER) != null;
+    }
+
+    /**
+     * Whether any of these xattr names (listxattr) is an overlay marker: without one, a directory
+     * is neither opaque by xattr nor redirected. (Unprivileged, trusted.* is neither listed nor
+     * readable: the same answer either way.)
+     */
+    public static boolean anyOverlayXattr(List<String> names) {
+        for (String n : names) {
+            if (n.startsWith(TRUSTED_OVERLAY) || n.startsWith(USER_OVERLAY)) return true;
+        }
+        return false;
     }
 
     /** The opaque xattr alone, for callers that already saw the directory's names. */
