@@ -260,8 +260,7 @@ public final class UnionFs {
         if (Markers.isMarkerName(name)) throw new FsException(Errno.EINVAL, "/" + path + ": .wh. names are reserved");
         Node parent = view.require(RelPath.parent(path));
         if (!parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
-        // In a directory only the upper holds, a .wh.NAME file hides nothing: it is left alone.
-        Probe there = view.upperAlone(parent) ? upper.probeAlone(path) : upper.probe(path);
+        Probe there = view.upperProbe(parent, path);
         boolean whiteout = there.kind() == Probe.Kind.WHITEOUT;
         if (parent.layer == 0 && !whiteout) {
             // The common case: a new name in a directory the upper already has.

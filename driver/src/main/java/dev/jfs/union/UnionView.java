@@ -70,8 +70,18 @@ public final class UnionView {
     }
 
     /** Whether only the upper holds directory {@code dir}: no lower has it, or it is opaque. */
-    boolean upperAlone(Node dir) {
+    private boolean upperAlone(Node dir) {
         return hasUpper && dir.sourceLayers.length == 1 && dir.sourceLayers[0] == 0;
+    }
+
+    /**
+     * The upper's probe of {@code rel}, a name in merged directory {@code dir}: where the upper
+     * holds that directory alone, a {@code .wh.NAME} file beside it hides nothing and is not
+     * looked for ({@link UpperLayer#probeAlone}).
+     */
+    Probe upperProbe(Node dir, String rel) {
+        UpperLayer upper = (UpperLayer) layers[0];
+        return upperAlone(dir) ? upper.probeAlone(rel) : upper.probe(rel);
     }
 
     public boolean hasUpper() {
@@ -291,7 +301,7 @@ public final class UnionView {
                     continue;
                 }
                 rel = RelPath.join(dir.sourcePaths[si], lowerName);
-                p = l == 0 && upperAlone(dir) ? ((UpperLayer) layers[0]).probeAlone(rel) : layers[l].probe(rel);
+                p = l == 0 && hasUpper ? upperProbe(dir, rel) : layers[l].probe(rel);
             }
             if (p.kind() == Probe.Kind.WHITEOUT) break;
             if (p.kind() == Probe.Kind.ABSENT) {
