@@ -12,12 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
@@ -31,59 +27,58 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  *       target too long for ustar or not ASCII, numbers ustar cannot hold, and xattrs as
  *       {@code SCHILY.xattr.NAME} (sorted, binary values exact). commons-compress is set up to
  *       add no PAX header of its own;</li>
- *   <li>whiteouts and opaque markers as empty regular files, mode 0, owner 0, mtime 0.</li>
+ *   <li>whiteouts and opaque markers as empty regular files, mode 0, owner 0, mtime 0;</li>
+ *   <li>two zero records at the end, and no padding to a block size (as commons-compress wrote it).</li>
  * </ul>
+ * Headers are laid out by {@link UstarHeader}, as commons-compress's tar writer laid them out
+ * when jfs used it here (the same entries still give the same bytes).
  */
 public final class LayerTar implements Closeable {
     private static final int NAME_FIELD = 100;
     private static final long OCTAL_11 = 077777777777L;
     private static final long OCTAL_7 = 07777777L;
+    private static final byte[] ZEROS = new byte[UstarHeader.RECORD];
 
-    private final TarArchiveOutputStream tar;
+    private final OutputStream out;
+    private final byte[] record = new byte[UstarHeader.RECORD];
     private final byte[] buffer = new byte[256 * 1024];
     private final LongConsumer progress;
     private long dataBytes;
+    private long records;
+    private boolean finished;
+    /** Set while an entry's data is being written: an archive cut there is not finished. */
+    private boolean inEntry;
 
     /** {@code progress}, if not null, hears the file bytes written so far. */
     public LayerTar(OutputStream out, LongConsumer progress) {
-        this.tar = new TarArchiveOutputStream(out, StandardCharsets.UTF_8.name());
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_TRUNCATE); // our PAX path carries long names
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR);   // ... and our PAX records big numbers
-        tar.setAddPaxHeadersForNonAsciiNames(false);
+        this.out = out;
         this.progress = progress;
     }
 
     /** A directory; {@code ""} is the layer's root, written as {@code ./}. */
     public void directory(String path, Stat st, Map<String, byte[]> xattrs) throws IOException {
-        put(entry(path.isEmpty() ? "./" : path + "/", TarConstants.LF_DIR, st), null, xattrs);
-        tar.closeArchiveEntry();
+        put(path.isEmpty() ? "./" : path + "/", TarConstants.LF_DIR, st, 0, null, xattrs);
     }
 
     /** A regular file, its data read from {@code realPath} ({@code st.size()} bytes). */
     public void file(String path, Stat st, Map<String, byte[]> xattrs, String realPath) throws IOException {
-        TarArchiveEntry e = entry(path, TarConstants.LF_NORMAL, st);
-        e.setSize(st.size());
-        put(e, null, xattrs);
+        put(path, TarConstants.LF_NORMAL, st, st.size(), null, xattrs);
+        inEntry = true;
         copyData(path, realPath, st.size());
-        tar.closeArchiveEntry();
+        endData(st.size());
     }
 
     /** A regular file whose data is all in {@code data} (its {@code st.size()} bytes). */
     public void file(String path, Stat st, Map<String, byte[]> xattrs, byte[] data) throws IOException {
-        TarArchiveEntry e = entry(path, TarConstants.LF_NORMAL, st);
-        e.setSize(data.length);
-        put(e, null, xattrs);
-        tar.write(data);
+        put(path, TarConstants.LF_NORMAL, st, data.length, null, xattrs);
+        out.write(data);
         dataBytes += data.length;
         if (progress != null && data.length > 0) progress.accept(dataBytes);
-        tar.closeArchiveEntry();
+        endData(data.length);
     }
 
     public void symlink(String path, Stat st, String target, Map<String, byte[]> xattrs) throws IOException {
-        TarArchiveEntry e = entry(path, TarConstants.LF_SYMLINK, st);
-        e.setLinkName(target);
-        put(e, target, xattrs);
-        tar.closeArchiveEntry();
+        put(path, TarConstants.LF_SYMLINK, st, 0, target, xattrs);
     }
 
     /** A character or block device, or a FIFO. */
@@ -94,21 +89,12 @@ public final class LayerTar implements Closeable {
             case Stat.S_IFIFO -> TarConstants.LF_FIFO;
             default -> throw new IllegalArgumentException("not a device or FIFO: " + path);
         };
-        TarArchiveEntry e = entry(path, flag, st);
-        if (flag != TarConstants.LF_FIFO) {
-            e.setDevMajor((int) Stat.major(st.rdev()));
-            e.setDevMinor((int) Stat.minor(st.rdev()));
-        }
-        put(e, null, xattrs);
-        tar.closeArchiveEntry();
+        put(path, flag, st, 0, null, xattrs);
     }
 
     /** A second name of an entry already in this tar at {@code target}. */
     public void hardLink(String path, Stat st, String target) throws IOException {
-        TarArchiveEntry e = entry(path, TarConstants.LF_LINK, st);
-        e.setLinkName(target);
-        put(e, target, Map.of());
-        tar.closeArchiveEntry();
+        put(path, TarConstants.LF_LINK, st, 0, target, Map.of());
     }
 
     /** The OCI whiteout {@code DIR/.wh.NAME} for the removed {@code path} = DIR/NAME. */
@@ -122,70 +108,86 @@ public final class LayerTar implements Closeable {
         marker(dir.isEmpty() ? Markers.OPAQUE_MARKER : dir + "/" + Markers.OPAQUE_MARKER);
     }
 
-    /** Ends the archive (two zero records, padded to the block size). Does not close the stream. */
+    /** Ends the archive (two zero records). Does not close the stream. */
     public void finish() throws IOException {
-        tar.finish();
+        if (finished) return;
+        if (inEntry) throw new IOException("the layer tar ends inside an entry");
+        writeRecord(ZEROS);
+        writeRecord(ZEROS);
+        out.flush();
+        finished = true;
     }
 
+    /** Ends the archive if it can be ended (not in the middle of an entry), then closes the stream. */
     @Override
     public void close() throws IOException {
-        tar.close();
+        try {
+            if (!finished && !inEntry) finish();
+        } finally {
+            out.close();
+        }
     }
 
     // ---- entries -------------------------------------------------------------------------------
 
     private void marker(String name) throws IOException {
-        TarArchiveEntry e = bare(name, TarConstants.LF_NORMAL);
-        e.setMode(0);
-        e.setModTime(FileTime.fromMillis(0));
-        put(e, null, Map.of());
-        tar.closeArchiveEntry();
+        header(name, TarConstants.LF_NORMAL, 0, 0, 0, 0, 0, null, 0, 0, Map.of());
     }
 
-    private static TarArchiveEntry entry(String name, byte flag, Stat st) {
-        TarArchiveEntry e = bare(name, flag);
-        e.setMode(st.permissions());
-        e.setUserId(st.uid() & 0xffffffffL);
-        e.setGroupId(st.gid() & 0xffffffffL);
-        e.setModTime(FileTime.from(st.mtimeSec(), TimeUnit.SECONDS));
-        return e;
-    }
-
-    private static TarArchiveEntry bare(String name, byte flag) {
-        TarArchiveEntry e = new TarArchiveEntry(name, flag, true);
-        e.setUserName(""); // commons-compress fills in the running user's name
-        e.setGroupName("");
-        e.setUserId(0L);
-        e.setGroupId(0L);
-        return e;
+    private void put(String name, byte type, Stat st, long size, String linkTarget, Map<String, byte[]> xattrs)
+            throws IOException {
+        boolean device = type == TarConstants.LF_CHR || type == TarConstants.LF_BLK;
+        header(name, type, st.permissions(), st.uid() & 0xffffffffL, st.gid() & 0xffffffffL, size, st.mtimeSec(),
+                linkTarget, device ? Stat.major(st.rdev()) : 0, device ? Stat.minor(st.rdev()) : 0, xattrs);
     }
 
     /** Writes the PAX header the entry needs, if any, then the entry's own header. */
-    private void put(TarArchiveEntry e, String linkTarget, Map<String, byte[]> xattrs) throws IOException {
-        PaxRecords pax = new PaxRecords();
-        if (!fitsUstar(e.getName())) pax.put("path", e.getName());
-        if (linkTarget != null && !fitsUstar(linkTarget)) pax.put("linkpath", linkTarget);
-        if (e.getSize() > OCTAL_11) pax.put("size", Long.toString(e.getSize()));
-        if (e.getLongUserId() > OCTAL_7) pax.put("uid", Long.toString(e.getLongUserId()));
-        if (e.getLongGroupId() > OCTAL_7) pax.put("gid", Long.toString(e.getLongGroupId()));
-        long mtime = e.getLastModifiedTime().to(TimeUnit.SECONDS);
-        if (mtime < 0 || mtime > OCTAL_11) pax.put("mtime", Long.toString(mtime));
-        for (Map.Entry<String, byte[]> x : xattrs.entrySet()) pax.put("SCHILY.xattr." + x.getKey(), x.getValue());
-        if (!pax.isEmpty()) {
-            byte[] records = pax.encode();
-            TarArchiveEntry h = bare(paxHeaderName(e.getName()), TarConstants.LF_PAX_EXTENDED_HEADER_LC);
-            h.setMode(0644);
-            h.setModTime(FileTime.fromMillis(0));
-            h.setSize(records.length);
-            tar.putArchiveEntry(h);
-            tar.write(records);
-            tar.closeArchiveEntry();
+    private void header(String name, byte type, int mode, long uid, long gid, long size, long mtime, String linkTarget,
+                        long devMajor, long devMinor, Map<String, byte[]> xattrs) throws IOException {
+        PaxRecords pax = null;
+        if (!fitsUstar(name)) pax = put(pax, "path", name);
+        if (linkTarget != null && !fitsUstar(linkTarget)) pax = put(pax, "linkpath", linkTarget);
+        if (size > OCTAL_11) pax = put(pax, "size", Long.toString(size));
+        if (uid > OCTAL_7) pax = put(pax, "uid", Long.toString(uid));
+        if (gid > OCTAL_7) pax = put(pax, "gid", Long.toString(gid));
+        if (mtime < 0 || mtime > OCTAL_11) pax = put(pax, "mtime", Long.toString(mtime));
+        for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+            if (pax == null) pax = new PaxRecords();
+            pax.put("SCHILY.xattr." + x.getKey(), x.getValue());
         }
-        tar.putArchiveEntry(e);
+        if (pax != null) {
+            byte[] records = pax.encode();
+            UstarHeader.format(record, paxHeaderName(name), TarConstants.LF_PAX_EXTENDED_HEADER_LC, 0644, 0, 0,
+                    records.length, 0, null, 0, 0);
+            writeRecord(record);
+            out.write(records);
+            endData(records.length);
+        }
+        UstarHeader.format(record, name, type, mode, uid, gid, size, mtime, linkTarget, devMajor, devMinor);
+        writeRecord(record);
+    }
+
+    private static PaxRecords put(PaxRecords pax, String key, String value) {
+        PaxRecords p = pax == null ? new PaxRecords() : pax;
+        p.put(key, value);
+        return p;
+    }
+
+    private void writeRecord(byte[] r) throws IOException {
+        out.write(r);
+        records++;
+    }
+
+    /** After an entry's {@code size} bytes of data: zeros up to the end of its last record. */
+    private void endData(long size) throws IOException {
+        int tail = (int) (size % UstarHeader.RECORD);
+        if (tail != 0) out.write(ZEROS, 0, UstarHeader.RECORD - tail);
+        records += (size + UstarHeader.RECORD - 1) / UstarHeader.RECORD;
+        inEntry = false;
     }
 
     /** ASCII and short enough for the ustar name field. */
-    private static boolean fitsUstar(String s) {
+    static boolean fitsUstar(String s) {
         if (s.length() >= NAME_FIELD) return false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -195,7 +197,7 @@ public final class LayerTar implements Closeable {
     }
 
     /** GNU tar's name for a PAX header, {@code DIR/PaxHeaders/NAME}, made ASCII and short. */
-    private static String paxHeaderName(String name) {
+    static String paxHeaderName(String name) {
         String trimmed = name.endsWith("/") ? name.substring(0, name.length() - 1) : name;
         int slash = trimmed.lastIndexOf('/');
         String dir = slash < 0 ? "." : trimmed.substring(0, slash);
@@ -211,7 +213,7 @@ public final class LayerTar implements Closeable {
                 buf.clear().limit((int) Math.min(buffer.length, left));
                 int n = ch.read(buf);
                 if (n < 0) throw shrank(path);
-                tar.write(buffer, 0, n);
+                out.write(buffer, 0, n);
                 left -= n;
                 dataBytes += n;
                 if (progress != null) progress.accept(dataBytes);
