@@ -5,6 +5,7 @@ import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.function.Function;
 import picocli.CommandLine;
 
 /**
@@ -17,16 +18,20 @@ final class Cli {
 
     private Cli() {}
 
-    static int run(Object command, String[] args) {
-        return run(command, null, args);
-    }
-
     /** @param name the command's name in messages and help, if not its own (jfsmount for mount) */
     static int run(Object command, String name, String[] args) {
+        return run(rest -> new CommandLine(command), name, args);
+    }
+
+    /**
+     * @param commandLine the command line to run the arguments ({@code --debug} taken out) on
+     * @param name        the command's name in messages and help, if not its own
+     */
+    static int run(Function<String[], CommandLine> commandLine, String name, String[] args) {
         bindLibcAhead();
         boolean debug = Arrays.asList(args).contains("--debug");
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--debug")).toArray(String[]::new);
-        CommandLine cl = new CommandLine(command);
+        CommandLine cl = commandLine.apply(rest);
         if (name != null) cl.setCommandName(name);
         String shown = cl.getCommandName();
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -1,0 +1,40 @@
+package dev.jfs.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** {@link Jfs#commandLine}: one command when the arguments name it, all of them otherwise. */
+class JfsCommandLineTest {
+    @Test
+    void everyCommandIsListedUnderTheNameItsAnnotationGivesIt() {
+        for (Map.Entry<String, java.util.function.Supplier<Object>> c : Jfs.COMMANDS.entrySet()) {
+            assertEquals(c.getKey(), new CommandLine(c.getValue().get()).getCommandName());
+        }
+    }
+
+    @Test
+    void aNamedCommandIsTheOnlyOneModelled() {
+        CommandLine cl = Jfs.commandLine(new String[] {"commit", "--help"});
+        assertEquals(List.of("commit"), List.copyOf(cl.getSubcommands().keySet()));
+        assertEquals("jfs commit", cl.getSubcommands().get("commit").getCommandSpec().qualifiedName());
+    }
+
+    @Test
+    void helpAndUnknownCommandsSeeEveryCommand() {
+        for (String[] args : new String[][] {{}, {"--help"}, {"comit"}, {"-V"}}) {
+            CommandLine cl = Jfs.commandLine(args);
+            assertEquals(List.of("mount", "umount", "diff", "commit", "layer", "create", "ls", "rm"),
+                    List.copyOf(cl.getSubcommands().keySet()), String.join(" ", args));
+        }
+    }
+
+    @Test
+    void theLayerCommandKeepsItsOwnSubcommands() {
+        CommandLine layer = Jfs.commandLine(new String[] {"layer", "ls"}).getSubcommands().get("layer");
+        assertEquals(List.of("import", "ls", "inspect", "rm"), List.copyOf(layer.getSubcommands().keySet()));
+    }
+}
