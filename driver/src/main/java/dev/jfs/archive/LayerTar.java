@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -25,8 +24,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  *       seconds, permission bits only, no atime or ctime anywhere;</li>
  *   <li>one PAX header, written by us as bytes, before each entry that needs one: a path or link
  *       target too long for ustar or not ASCII, numbers ustar cannot hold, and xattrs as
- *       {@code SCHILY.xattr.NAME} (sorted, binary values exact). commons-compress is set up to
- *       add no PAX header of its own;</li>
+ *       {@code SCHILY.xattr.NAME} (sorted, binary values exact);</li>
  *   <li>whiteouts and opaque markers as empty regular files, mode 0, owner 0, mtime 0;</li>
  *   <li>two zero records at the end, and no padding to a block size (as commons-compress wrote it).</li>
  * </ul>
@@ -44,7 +42,6 @@ public final class LayerTar implements Closeable {
     private final byte[] buffer = new byte[256 * 1024];
     private final LongConsumer progress;
     private long dataBytes;
-    private long records;
     private boolean finished;
     /** Set while an entry's data is being written: an archive cut there is not finished. */
     private boolean inEntry;
@@ -112,8 +109,8 @@ public final class LayerTar implements Closeable {
     public void finish() throws IOException {
         if (finished) return;
         if (inEntry) throw new IOException("the layer tar ends inside an entry");
-        writeRecord(ZEROS);
-        writeRecord(ZEROS);
+        out.write(ZEROS);
+        out.write(ZEROS);
         out.flush();
         finished = true;
     }
@@ -159,12 +156,12 @@ public final class LayerTar implements Closeable {
             byte[] records = pax.encode();
             UstarHeader.format(record, paxHeaderName(name), TarConstants.LF_PAX_EXTENDED_HEADER_LC, 0644, 0, 0,
                     records.length, 0, null, 0, 0);
-            writeRecord(record);
+            out.write(record);
             out.write(records);
             endData(records.length);
         }
         UstarHeader.format(record, name, type, mode, uid, gid, size, mtime, linkTarget, devMajor, devMinor);
-        writeRecord(record);
+        out.write(record);
     }
 
     private static PaxRecords put(PaxRecords pax, String key, String value) {
@@ -173,16 +170,10 @@ public final class LayerTar implements Closeable {
         return p;
     }
 
-    private void writeRecord(byte[] r) throws IOException {
-        out.write(r);
-        records++;
-    }
-
     /** After an entry's {@code size} bytes of data: zeros up to the end of its last record. */
     private void endData(long size) throws IOException {
         int tail = (int) (size % UstarHeader.RECORD);
         if (tail != 0) out.write(ZEROS, 0, UstarHeader.RECORD - tail);
-        records += (size + UstarHeader.RECORD - 1) / UstarHeader.RECORD;
         inEntry = false;
     }
 

@@ -1,5 +1,7 @@
 package dev.jfs.archive;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -21,7 +23,8 @@ final class UstarHeader {
     static final int RECORD = 512;
 
     private static final int NAME = 0, MODE = 100, UID = 108, GID = 116, SIZE = 124, MTIME = 136, CHECKSUM = 148,
-            TYPE = 156, LINK = 157, MAGIC = 257, VERSION = 263, DEV_MAJOR = 329, DEV_MINOR = 337;
+            TYPE = 156, LINK = 157, MAGIC = 257, DEV_MAJOR = 329, DEV_MINOR = 337;
+    /** "ustar\0" and "00", the magic and the version after it, as commons-compress writes them. */
     private static final byte[] MAGIC_AND_VERSION = (TarConstants.MAGIC_POSIX + TarConstants.VERSION_POSIX)
             .getBytes(StandardCharsets.US_ASCII);
     private static final ZipEncoding UTF_8 = ZipEncodingHelper.getZipEncoding(StandardCharsets.UTF_8);
@@ -62,8 +65,8 @@ final class UstarHeader {
             if (s.charAt(i) >= 0x80) {
                 try {
                     TarUtils.formatNameBytes(s, record, offset, TarConstants.NAMELEN, UTF_8);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e); // commons-compress's encoder replaces, never throws
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // commons-compress's encoder replaces, never throws
                 }
                 return;
             }
