@@ -26,7 +26,7 @@ public final class Jfs implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed (see jfs --help)");
+        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed"); // Cli adds "(see jfs --help)"
     }
 
     /**

@@ -15,8 +15,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code jfs layer import|ls|inspect|rm}: the layers of the store (SPEC 5). */
 @Command(name = "layer", mixinStandardHelpOptions = true,
@@ -24,9 +26,13 @@ import picocli.CommandLine.Parameters;
         subcommands = {LayerCommand.Import.class, LayerCommand.Ls.class, LayerCommand.Inspect.class,
                 LayerCommand.Rm.class})
 final class LayerCommand implements Callable<Integer> {
+    /** This command as picocli runs it, so that the error names it as {@code jfs layer}. */
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a subcommand is needed: import, ls, inspect or rm");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is needed: import, ls, inspect or rm");
     }
 
     static String short12(String id) {

@@ -2,12 +2,18 @@ package dev.jfs.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@link Jfs#commandLine}: one command when the arguments name it, all of them otherwise. */
+/**
+ * {@link Jfs#commandLine}: one command when the arguments name it, all of them otherwise; and
+ * the one-line usage errors of a command line that names none.
+ */
 class JfsCommandLineTest {
     @Test
     void everyCommandIsListedUnderTheNameItsAnnotationGivesIt() {
@@ -30,6 +36,26 @@ class JfsCommandLineTest {
             assertEquals(List.of("mount", "umount", "diff", "commit", "layer", "create", "ls", "rm"),
                     List.copyOf(cl.getSubcommands().keySet()), String.join(" ", args));
         }
+    }
+
+    @Test
+    void aMissingCommandIsOneLineNamingTheHelpToRead() {
+        assertEquals("jfs: a command is needed (see jfs --help)", runAndReadError());
+        assertEquals("jfs: a subcommand is needed: import, ls, inspect or rm (see jfs layer --help)",
+                runAndReadError("layer"));
+    }
+
+    /** Runs jfs with {@code args} as its main does, expecting a usage error: its stderr, trimmed. */
+    private static String runAndReadError(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertEquals(Cli.EXIT_USAGE, Cli.run(Jfs::commandLine, null, args));
+        } finally {
+            System.setErr(saved);
+        }
+        return err.toString(StandardCharsets.UTF_8).trim();
     }
 
     @Test
