@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code jfs} command: mount, umount, diff, commit, and the layer store. */
 @Command(name = "jfs", mixinStandardHelpOptions = true, version = "jfs 0.1.0",
@@ -24,9 +26,13 @@ public final class Jfs implements Runnable {
         COMMANDS.put("rm", RmCommand::new);
     }
 
+    /** This command as picocli runs it: its error needs no second model of the command. */
+    @Spec
+    CommandSpec spec;
+
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "a command is needed"); // Cli adds "(see jfs --help)"
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed"); // Cli adds "(see jfs --help)"
     }
 
     /**
