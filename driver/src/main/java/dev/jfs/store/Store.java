@@ -7,6 +7,7 @@ import dev.jfs.archive.SafeExtractor;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
+import dev.jfs.union.LayerIndex;
 import dev.jfs.union.LayerStack;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -40,6 +41,7 @@ import java.util.regex.Pattern;
  * ROOT/store.lock                      the store lock (see {@link StoreLock})
  * ROOT/layers/HEX/layer.json           {@link LayerInfo}; HEX is the layer's ChainID
  * ROOT/layers/HEX/diff/                the extracted layer, used as an overlay lower
+ * ROOT/layers/HEX/diff.jfs-index       its metadata in one file, for mounts ({@link LayerIndex})
  * ROOT/containers/NAME/container.json  {@link ContainerInfo}
  * ROOT/containers/NAME/upper/, work/   the container's writable layer and copy-up scratch
  * ROOT/containers/NAME/base/           (only for a container made from no layer) an empty lower
@@ -177,6 +179,7 @@ public final class Store {
             Posix.mkdir(diff.toString(), 0755);
             ExtractResult r = SafeExtractor.extract(in, source, diff, extractOptions);
             if (!r.hasRootEntry() && parent != null) inheritRoot(layerDir(parent), diff);
+            writeIndex(diff);
             if (expectDiffId != null && !r.diffId().equals(expectDiffId)) {
                 throw new UserError(source + ": its digest is " + r.diffId() + ", not " + expectDiffId);
             }
@@ -606,6 +609,19 @@ public final class Store {
         Posix.chmod(d, p.permissions());
         if (Posix.geteuid() == 0) Posix.lchown(d, p.uid(), p.gid());
         Posix.utimens(d, p.atimeSec(), p.atimeNsec(), p.mtimeSec(), p.mtimeNsec());
+    }
+
+    /**
+     * The layer's metadata in one file beside it ({@link LayerIndex}): mounts then read that
+     * instead of every directory and inode of the layer. A layer it cannot be made for (a
+     * directory this process cannot read) is stored without one and read from disk as before.
+     */
+    private static void writeIndex(Path layerDir) throws IOException {
+        try {
+            LayerIndex.write(layerDir);
+        } catch (FsException e) {
+            Files.deleteIfExists(Path.of(layerDir + LayerIndex.SUFFIX));
+        }
     }
 
     /**

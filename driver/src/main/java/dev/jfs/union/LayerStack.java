@@ -1,6 +1,7 @@
 package dev.jfs.union;
 
 import dev.jfs.UserError;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,13 +19,23 @@ public record LayerStack(List<Path> lowers, Path upper, Path work) {
         lowers = List.copyOf(lowers);
     }
 
-    /** Parses {@code A:B:C} into absolute lower paths (top-most first). */
+    /**
+     * Parses {@code A:B:C} into absolute lower paths (top-most first). A symlink to a directory
+     * stands for that directory, as overlayfs takes it: the layer is the directory itself, its
+     * {@link LayerIndex} the one beside it.
+     */
     public static List<Path> parseLowers(String spec) {
         if (spec == null || spec.isBlank()) throw new UserError("--lower: at least one directory is needed");
         List<Path> out = new ArrayList<>();
         for (String part : spec.split(":", -1)) {
             if (part.isEmpty()) throw new UserError("--lower '" + spec + "': empty layer path");
-            out.add(Path.of(part).toAbsolutePath().normalize());
+            Path p = Path.of(part).toAbsolutePath().normalize();
+            try {
+                p = p.toRealPath();
+            } catch (IOException e) {
+                // missing or unreadable: validate() says which
+            }
+            out.add(p);
         }
         return out;
     }
@@ -66,7 +77,7 @@ public record LayerStack(List<Path> lowers, Path upper, Path work) {
                 throw new UserError(what + " " + dir + ": not a directory");
             }
             Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new UserError(what + " " + dir + ": cannot create (" + e.getMessage() + ")");
         }
     }

@@ -11,23 +11,63 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A read-only layer. Lower layers never change while mounted (SPEC 3), so each directory is read
  * once and each entry stat'ed once; after that, lookups through this layer cost no system call.
+ * A layer with a {@link LayerIndex} (the store's layers) is read from that one file instead of
+ * its directories and inodes.
  */
 final class LowerLayer extends Layer {
-    /** A directory of this layer as first read: its stat, names, and the overlay markers it carries. */
-    private record Dir(Stat stat, Listing listing, Map<String, Integer> types, boolean opaque, String redirect) {}
+    /**
+     * A directory of this layer as first read: its stat, names, and the overlay markers it
+     * carries; read from an index, also the stat of each entry that is not a directory (else null).
+     */
+    record Dir(Stat stat, Listing listing, Map<String, Integer> types, boolean opaque, String redirect,
+               Map<String, Stat> stats) {}
 
-    private static final Dir NOT_A_DIR = new Dir(null, Listing.EMPTY, Map.of(), false, null);
+    private static final Dir NOT_A_DIR = new Dir(null, Listing.EMPTY, Map.of(), false, null, null);
+    /** Stands for "no index" once looked for, so that it is looked for once. */
+    private static final Object NO_INDEX = new Object();
 
     private final ConcurrentHashMap<String, Dir> dirs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Probe> probes = new ConcurrentHashMap<>();
     private final DirectoryPrefetch prefetch = new DirectoryPrefetch(this);
+    /** null until first needed; then the {@link LayerIndex} or {@link #NO_INDEX}. */
+    private volatile Object layerIndex;
 
     LowerLayer(int index, String root) {
         super(index, root);
     }
 
+    /** The layer read from its directories only, as {@link LayerIndex#write} needs. */
+    static LowerLayer unindexed(String root) {
+        LowerLayer l = new LowerLayer(0, root);
+        l.layerIndex = NO_INDEX;
+        return l;
+    }
+
+    /** Whether this layer is read through an index. */
+    boolean indexed() {
+        return index() != null;
+    }
+
+    private LayerIndex index() {
+        Object i = layerIndex;
+        if (i == null) {
+            synchronized (this) {
+                i = layerIndex;
+                if (i == null) {
+                    LayerIndex found = LayerIndex.open(root);
+                    i = found != null ? found : NO_INDEX;
+                    layerIndex = i;
+                }
+            }
+        }
+        return i == NO_INDEX ? null : (LayerIndex) i;
+    }
+
     @Override
     Probe probe(String rel) {
+        // Read from an index, a probe is a look into a cached directory: keeping it too would
+        // only add to the heap (with 100 lowers, a tenth of it).
+        if (indexed()) return load(rel);
         Probe p = probes.get(rel);
         if (p == null) {
             p = load(rel);
@@ -43,7 +83,10 @@ final class LowerLayer extends Layer {
         Integer type = parent.types.get(name);
         boolean whitedOut = parent.listing.whiteouts().contains(name);
         if (type == null) return whitedOut ? Probe.WHITEOUT : Probe.ABSENT;
-        if (type != DirEntry.DT_DIR) return Probe.entry(Posix.lstat(real(rel)));
+        if (type != DirEntry.DT_DIR) {
+            Stat indexed = parent.stats == null ? null : parent.stats.get(name);
+            return Probe.entry(indexed != null ? indexed : Posix.lstat(real(rel)));
+        }
         // OCI: a whiteout hides the layers below, not an entry of its own layer; a directory
         // beside its own whiteout was made again, so nothing below shows through it.
         return dirProbe(rel, whitedOut);
@@ -64,14 +107,17 @@ final class LowerLayer extends Layer {
         prefetch.opened(realPath.substring(root.length() + 1));
     }
 
-    /** This layer's directory {@code rel} was listed through the mount: look its subdirectories up ahead. */
+    /**
+     * This layer's directory {@code rel} was listed through the mount: look its subdirectories up
+     * ahead, unless an index holds them (then the lookups wait for no disk).
+     */
     void listed(String rel) {
-        prefetch.listed(rel);
+        if (!indexed()) prefetch.listed(rel);
     }
 
-    /** Whether {@code rel} was probed already (no disk read is left to save). */
+    /** Whether {@code rel} was probed already, or is in an index: no disk read is left to save. */
     boolean probed(String rel) {
-        return probes.containsKey(rel);
+        return probes.containsKey(rel) || indexed();
     }
 
     /** Whether this layer's directory {@code parentRel} holds a directory {@code name}. */
@@ -89,7 +135,7 @@ final class LowerLayer extends Layer {
      * The directory at {@code rel}, read once. Each component is checked to be a real directory
      * of this layer, so a symlink inside a layer is never followed as a path.
      */
-    private Dir dir(String rel) {
+    Dir dir(String rel) {
         Dir d = dirs.get(rel);
         if (d != null) return d;
         if (!rel.isEmpty()) {
@@ -105,6 +151,11 @@ final class LowerLayer extends Layer {
     }
 
     private Dir read(String rel) {
+        LayerIndex ix = index();
+        if (ix != null) {
+            Dir d = ix.dir(rel);
+            if (d != null) return d;
+        }
         String real = real(rel);
         Stat st = Posix.lstatOrNull(real);
         if (st == null || !st.isDirectory()) return NOT_A_DIR;
@@ -117,6 +168,6 @@ final class LowerLayer extends Layer {
         boolean marked = Markers.anyOverlayXattr(Posix.listxattr(real));
         boolean opaque = raw.stream().anyMatch(e -> e.name().equals(Markers.OPAQUE_MARKER))
                 || marked && Markers.isOpaqueByXattr(real);
-        return new Dir(st, listing, types, opaque, marked ? Markers.redirect(real) : null);
+        return new Dir(st, listing, types, opaque, marked ? Markers.redirect(real) : null, null);
     }
 }

@@ -212,7 +212,8 @@ public final class UnionView {
 
     /**
      * The first lookup of a directory held by many lowers: its copies in all of them are probed
-     * at once ({@link ParallelProbes}). On every lookup of a name in such a directory (a hot
+     * at once ({@link ParallelProbes}), but for those read from a {@link LayerIndex} (they count
+     * as probed: nothing to wait for). On every lookup of a name in such a directory (a hot
      * path): names that are not directories cost a look at the cached listing, directories one
      * path built and one map lookup more.
      */

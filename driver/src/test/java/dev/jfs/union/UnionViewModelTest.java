@@ -31,6 +31,17 @@ class UnionViewModelTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
     void mergedViewMatchesTheOciModel(long seed) throws Exception {
+        checkAgainstModel(seed, false);
+    }
+
+    /** The same stacks, each layer read through its {@link LayerIndex}. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+    void mergedViewThroughLayerIndexesMatchesTheOciModel(long seed) throws Exception {
+        checkAgainstModel(seed, true);
+    }
+
+    private void checkAgainstModel(long seed, boolean indexed) throws Exception {
         Random rnd = new Random(seed);
         int n = seed > 12 ? 10 + rnd.nextInt(15) : 2 + rnd.nextInt(7);
         List<Path> lowersTopFirst = new ArrayList<>();
@@ -39,6 +50,13 @@ class UnionViewModelTest {
             Path layer = Files.createDirectories(tmp.resolve("L" + i)); // L0 is the bottom
             buildLayer(rnd, layer, "", 0, model, i % 2 == 0, seed > 12);
             lowersTopFirst.add(0, layer);
+        }
+        if (indexed) {
+            for (Path l : lowersTopFirst) {
+                LayerIndex.write(l);
+                assertTrue(LowerLayer.unindexed(l.toString()).dir("").stats() == null, "unindexed reads the disk");
+                assertTrue(new LowerLayer(1, l.toString()).indexed(), "seed " + seed + ": index of " + l + " not used");
+            }
         }
         UnionView view = UnionView.open(new LayerStack(lowersTopFirst, null, null));
         long batchesBefore = ParallelProbes.batchesRun();
@@ -66,7 +84,10 @@ class UnionViewModelTest {
                 }
             }
         }
-        if (seed > 12) assertTrue(ParallelProbes.batchesRun() > batchesBefore, "seed " + seed + ": no directory probed in many layers at once");
+        if (seed > 12 && !indexed) {
+            assertTrue(ParallelProbes.batchesRun() > batchesBefore, "seed " + seed + ": no directory probed in many layers at once");
+        }
+        if (indexed) assertEquals(batchesBefore, ParallelProbes.batchesRun(), "seed " + seed + ": indexed layers wait for no disk");
     }
 
     /** Adds random entries to one layer and applies them to the model, as OCI would. */
