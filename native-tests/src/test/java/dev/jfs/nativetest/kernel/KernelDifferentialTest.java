@@ -3,6 +3,7 @@ package dev.jfs.nativetest.kernel;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jfs.fuse.MountTable;
 import dev.jfs.union.LayerIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +106,7 @@ class KernelDifferentialTest {
                 Mounts.mountJfs(jLowers, ju, jw, jmnt);
                 jfsLog = jw.resolve("jfs.log");
                 compare(seed, "stage " + stage + " mounted", log);
+                if (indexed && !Mounts.PEER) assertTrue(readsIndexes(jmnt), "seed " + seed + ": the jfs daemon maps no layer index");
                 int count = fixed != null ? fixed.get(stage).size() : OPS;
                 for (int i = 0; i < count; i++) {
                     Operation op = fixed != null ? fixed.get(stage).get(i) : Operations.next(rnd, Tree.snapshot(kmnt).keySet());
@@ -136,7 +138,13 @@ class KernelDifferentialTest {
         }
     }
 
-    private static void indexLowers(List<Path> lowers) throws Exception {
+    /** Whether the daemon serving {@code mnt} has a layer index mapped (it maps each it uses). */
+    private static boolean readsIndexes(Path mnt) throws Exception {
+        long pid = MountTable.at(mnt).map(MountTable.Mount::jfsPid).orElse(-1L);
+        return pid > 0 && Files.readString(Path.of("/proc/" + pid + "/maps")).contains(LayerIndex.SUFFIX);
+    }
+
+        private static void indexLowers(List<Path> lowers) throws Exception {
         for (Path l : lowers) {
             if (!Files.exists(Path.of(l + LayerIndex.SUFFIX))) LayerIndex.write(l);
         }
