@@ -37,8 +37,8 @@ import java.util.Set;
  * inode and times, and is ignored, the layer read from disk as before, when they differ (the
  * store copied elsewhere, the directory made again) or when the file is not a complete index.
  * Access times are as the index found them (as a mount's own cache of a layer's stats holds
- * them as first read). The file is mapped, not read: a directory's record is decoded when the mount first needs it,
- * and the pages it never needs stay on disk.
+ * them as first read). The file is mapped, not read: a directory's record is decoded when the
+ * mount first needs it, and the pages it never needs stay on disk.
  *
  * <p>Layout (big-endian): {@value #MAGIC}, the root's dev, ino, mtime and ctime (six longs), the
  * number of directories and the offset of their table; then one record per directory; then the
@@ -108,11 +108,21 @@ public final class LayerIndex {
                 && map.getLong(40) == live.ctimeSec() && map.getLong(48) == live.ctimeNsec();
     }
 
-    /** Directory {@code rel} as its layer read it, or null if the index does not hold it. */
+    /**
+     * Directory {@code rel} as its layer read it, or null if the index does not hold it or its
+     * record does not decode (then the layer's directory answers).
+     */
     LowerLayer.Dir dir(String rel) {
         Integer at = records.get(rel);
         if (at == null) return null;
-        Reader r = new Reader(data, at);
+        try {
+            return decode(new Reader(data, at));
+        } catch (RuntimeException e) { // out of bounds, a negative length, a name twice
+            return null;
+        }
+    }
+
+    private static LowerLayer.Dir decode(Reader r) {
         Stat st = r.stat();
         int flags = r.data.get(r.pos++);
         String redirect = (flags & REDIRECT) != 0 ? r.string() : null;

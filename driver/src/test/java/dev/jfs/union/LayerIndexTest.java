@@ -75,6 +75,22 @@ class LayerIndexTest {
     }
 
     @Test
+    void aRecordThatDoesNotDecodeIsReadFromTheDirectory() throws Exception {
+        LayerIndex.write(layer);
+        Path index = LayerIndex.fileOf(layer.toString());
+        byte[] b = Files.readAllBytes(index);
+        int table = java.nio.ByteBuffer.wrap(b).getInt(60);
+        java.util.Arrays.fill(b, 64, table, (byte) 0xff); // every record: lengths of -1
+        Files.write(index, b);
+        LowerLayer garbled = new LowerLayer(0, layer.toString());
+        assertTrue(garbled.indexed(), "the header and table are whole");
+        LowerLayer disk = LowerLayer.unindexed(layer.toString());
+        for (String rel : walk(disk, "")) {
+            assertEquals(withoutAtime(disk.probe(rel)), withoutAtime(garbled.probe(rel)), "probe " + rel);
+        }
+    }
+
+    @Test
     void anIndexedLayerReadsNoDirectoryOfItsOwn() throws Exception {
         LayerIndex.write(layer);
         Files.writeString(layer.resolve("etc/ssl/added-after"), "");
