@@ -6,6 +6,7 @@ import static dev.jfs.nativetest.store.StoreProcs.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jfs.union.LayerIndex;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,8 @@ class StoreKillTest {
         assertEquals(others, withOut, "no other layer appears or vanishes");
         if (!layers.contains(hex)) return false;
         Path dir = root.resolve("layers").resolve(hex);
-        assertEquals(List.of("diff", "layer.json"), names(dir), "a published layer is complete");
+        // the extracted layer, its index (written before the layer is published) and its metadata
+        assertEquals(List.of("diff", "diff" + LayerIndex.SUFFIX, "layer.json"), names(dir), "a published layer is complete");
         assertTrue(Files.readString(dir.resolve("layer.json")).contains("\"id\" : \"sha256:" + hex + "\""));
         assertEquals(refTree, StoreProcs.tree(dir.resolve("diff")), "a published layer has all its files");
         return true;
