@@ -66,25 +66,13 @@ public final class JfsFuse extends FuseStubFS {
     /** Whether the loop may still pass files through ({@link PassthroughOpens#enabled}): off without root or kernel support. */
     private volatile BooleanSupplier passthrough = () -> false;
 
-    /**
-     * jnr-fuse wraps each struct stat it hands a callback in a new FileStat: some twenty objects
-     * (a cold walk of 50k files allocated a third of its garbage there, and stopped for most of
-     * 30 young collections). The callbacks that take one are the hottest, so they reuse one per
-     * thread, pointed at each call's memory; none of them calls another.
-     */
-    private static final ThreadLocal<FileStat> STAT = ThreadLocal.withInitial(() -> new FileStat(Runtime.getSystemRuntime()));
-
-    private static FileStat statAt(Pointer memory) {
-        FileStat st = STAT.get();
-        st.useMemory(memory);
-        return st;
-    }
-
     /** Loads libfuse and builds the callbacks; slow (jnr generates code), so done in parallel. */
     JfsFuse() {
         // In place of jnr-fuse's own (same interfaces: no new code generated).
-        fuseOperations.getattr.set((FuseCallbacks.GetAttrCallback) (path, stbuf) -> getattr(path, statAt(stbuf)));
-        fuseOperations.fgetattr.set((FuseCallbacks.FgetattrCallback) (path, stbuf, fi) -> fgetattr(path, statAt(stbuf), FuseFileInfo.of(fi)));
+        // jnr-fuse would wrap each struct stat in a new FileStat (some twenty objects) and box every
+        // field it sets: the stat is written into the struct directly instead (Posix.writeStat).
+        fuseOperations.getattr.set((FuseCallbacks.GetAttrCallback) this::getattr);
+        fuseOperations.fgetattr.set((FuseCallbacks.FgetattrCallback) (path, stbuf, fi) -> fgetattr(path, stbuf, FuseFileInfo.of(fi)));
     }
 
     /**
@@ -144,9 +132,14 @@ public final class JfsFuse extends FuseStubFS {
         } catch (FsException e) {
             return -e.errno();
         } catch (RuntimeException | Error e) {
-            LOG.log(Level.SEVERE, op + " " + path + " failed unexpectedly", e);
-            return -Errno.EIO;
+            return failed(op, path, e);
         }
+    }
+
+    /** A callback failed in a way no errno explains: a bug. Logged with its stack; EIO to the caller. */
+    private static int failed(String op, String path, Throwable e) {
+        LOG.log(Level.SEVERE, op + " " + path + " failed unexpectedly", e);
+        return -Errno.EIO;
     }
 
     private static String rel(String fusePath) {
@@ -162,44 +155,34 @@ public final class JfsFuse extends FuseStubFS {
 
     // ---- attributes ----------------------------------------------------------------------------
 
-    @Override
-    public int getattr(String path, FileStat stat) {
-        return call("getattr", path, () -> {
+    /**
+     * The hottest callback (libfuse asks it for every lookup): a try of its own rather than
+     * {@link #call}, whose lambda would be one more object per call.
+     */
+    private int getattr(String path, Pointer stbuf) {
+        try {
             Stat st = fs.getattr(rel(path));
-            fill(stat, st);
+            Posix.writeStat(stbuf, st);
             siblings.seen(path, st);
             return 0;
-        });
+        } catch (FsException e) {
+            return -e.errno();
+        } catch (RuntimeException | Error e) {
+            return failed("getattr", path, e);
+        }
     }
 
-    @Override
-    public int fgetattr(String path, FileStat stat, FuseFileInfo fi) {
+    private int fgetattr(String path, Pointer stbuf, FuseFileInfo fi) {
         return call("fgetattr", path, () -> {
             // A file libfuse has no name for (flag_nullpath_ok): only its descriptor.
             // libfuse asks this right after each create: the file is at hand, no need to look it up.
             int fd = (int) fi.fh.get();
-            if (path != null && made.contains(fd)) fill(stat, fs.madeFileStat(fd));
-            else fill(stat, path != null ? fs.getattr(rel(path)) : Posix.fstat(fd));
+            Stat st;
+            if (path != null && made.contains(fd)) st = fs.madeFileStat(fd);
+            else st = path != null ? fs.getattr(rel(path)) : Posix.fstat(fd);
+            Posix.writeStat(stbuf, st);
             return 0;
         });
-    }
-
-    static void fill(FileStat t, Stat s) {
-        t.st_ino.set(s.ino());
-        t.st_mode.set(s.mode());
-        t.st_nlink.set(s.nlink());
-        t.st_uid.set(s.uid());
-        t.st_gid.set(s.gid());
-        t.st_rdev.set(s.rdev());
-        t.st_size.set(s.size());
-        t.st_blksize.set(s.blksize());
-        t.st_blocks.set(s.blocks());
-        t.st_atim.tv_sec.set(s.atimeSec());
-        t.st_atim.tv_nsec.set(s.atimeNsec());
-        t.st_mtim.tv_sec.set(s.mtimeSec());
-        t.st_mtim.tv_nsec.set(s.mtimeNsec());
-        t.st_ctim.tv_sec.set(s.ctimeSec());
-        t.st_ctim.tv_nsec.set(s.ctimeNsec());
     }
 
     @Override

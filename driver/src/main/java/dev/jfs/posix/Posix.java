@@ -138,6 +138,42 @@ public final class Posix {
                 b.getLong(72), b.getLong(80), b.getLong(88), b.getLong(96), b.getLong(104), b.getLong(112));
     }
 
+    /**
+     * Writes {@code s} into the struct stat at {@code b}, laid out as {@link #readStat} reads it;
+     * leaves padding and reserved fields as they are (libfuse zeroes the struct it passes).
+     */
+    public static void writeStat(Pointer b, Stat s) {
+        if (AARCH64) {
+            b.putLong(0, s.dev());
+            b.putLong(8, s.ino());
+            b.putInt(16, s.mode());
+            b.putInt(20, (int) s.nlink());
+            b.putInt(24, s.uid());
+            b.putInt(28, s.gid());
+            b.putLong(32, s.rdev());
+            b.putLong(48, s.size());
+            b.putInt(56, (int) s.blksize());
+            b.putLong(64, s.blocks());
+        } else {
+            b.putLong(0, s.dev());
+            b.putLong(8, s.ino());
+            b.putLong(16, s.nlink());
+            b.putInt(24, s.mode());
+            b.putInt(28, s.uid());
+            b.putInt(32, s.gid());
+            b.putLong(40, s.rdev());
+            b.putLong(48, s.size());
+            b.putLong(56, s.blksize());
+            b.putLong(64, s.blocks());
+        }
+        b.putLong(72, s.atimeSec());
+        b.putLong(80, s.atimeNsec());
+        b.putLong(88, s.mtimeSec());
+        b.putLong(96, s.mtimeNsec());
+        b.putLong(104, s.ctimeSec());
+        b.putLong(112, s.ctimeNsec());
+    }
+
     /** statvfs(3): bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax. */
     public static long[] statvfs(String path) {
         Pointer buf = SCRATCH.get();
@@ -227,15 +263,27 @@ public final class Posix {
         if (dir == null || dir.address() == 0) throw fail("opendir", path);
         try {
             List<DirEntry> out = new ArrayList<>();
+            byte[] name = new byte[NAME_BYTES];
             for (Pointer d = LIBC.readdir(dir); d != null && d.address() != 0; d = LIBC.readdir(dir)) {
-                String name = d.getString(19, 256, StandardCharsets.UTF_8);
-                if (name.equals(".") || name.equals("..")) continue;
-                out.add(new DirEntry(name, d.getByte(18) & 0xff, d.getLong(0)));
+                // The bytes, then the JDK's own decoding: jnr's getString goes through a
+                // CharsetDecoder, five objects per name where this makes the String alone.
+                int length = d.indexOf(19, (byte) 0, NAME_BYTES);
+                if (length < 0) length = NAME_BYTES;
+                d.get(19, name, 0, length);
+                if (isDotOrDotDot(name, length)) continue;
+                out.add(new DirEntry(new String(name, 0, length, StandardCharsets.UTF_8), d.getByte(18) & 0xff, d.getLong(0)));
             }
             return out;
         } finally {
             LIBC.closedir(dir);
         }
+    }
+
+    /** struct dirent's d_name: NAME_MAX bytes and a NUL. */
+    private static final int NAME_BYTES = 256;
+
+    private static boolean isDotOrDotDot(byte[] name, int length) {
+        return length > 0 && length <= 2 && name[0] == '.' && (length == 1 || name[1] == '.');
     }
 
     // ---- file descriptors ----------------------------------------------------------------------

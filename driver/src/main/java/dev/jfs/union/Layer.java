@@ -24,11 +24,16 @@ abstract sealed class Layer permits UpperLayer, LowerLayer {
 
     /** The real path of a layer-relative path. */
     final String real(String rel) {
-        return rel.isEmpty() ? root : root + "/" + rel;
+        return rel.isEmpty() ? root : RelPath.concat(root, rel);
     }
 
     /** What this layer holds at {@code rel}, judged within this layer only. */
     abstract Probe probe(String rel);
+
+    /** {@link #probe(String)} for a caller that has {@code rel} as {@code name} in {@code parentRel} already. */
+    Probe probe(String rel, String parentRel, String name) {
+        return probe(rel);
+    }
 
     /** A directory of this layer: its entries (markers removed, d_type known) and whiteouts. */
     abstract Listing listing(String rel);

@@ -65,21 +65,25 @@ final class LowerLayer extends Layer {
 
     @Override
     Probe probe(String rel) {
+        return rel.isEmpty() ? dirProbe(rel, false) : probe(rel, RelPath.parent(rel), RelPath.name(rel));
+    }
+
+    /** {@link #probe(String)} of {@code rel}, which is {@code name} in {@code parentRel}. */
+    @Override
+    Probe probe(String rel, String parentRel, String name) {
         // Read from an index, a probe is a look into a cached directory: keeping it too would
         // only add to the heap (with 100 lowers, a tenth of it).
-        if (indexed()) return load(rel);
+        if (indexed()) return load(rel, parentRel, name);
         Probe p = probes.get(rel);
         if (p == null) {
-            p = load(rel);
+            p = load(rel, parentRel, name);
             probes.put(rel, p);
         }
         return p;
     }
 
-    private Probe load(String rel) {
-        if (rel.isEmpty()) return dirProbe(rel, false);
-        Dir parent = dir(RelPath.parent(rel));
-        String name = RelPath.name(rel);
+    private Probe load(String rel, String parentRel, String name) {
+        Dir parent = dir(parentRel);
         Integer type = parent.types.get(name);
         boolean whitedOut = parent.listing.whiteouts().contains(name);
         if (type == null) return whitedOut ? Probe.WHITEOUT : Probe.ABSENT;

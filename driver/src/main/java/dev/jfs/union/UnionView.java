@@ -301,8 +301,9 @@ public final class UnionView {
                     l = dir.sourceLayers[si] - 1; // no source in this layer: skip to the next one
                     continue;
                 }
-                rel = RelPath.join(dir.sourcePaths[si], lowerName);
-                p = l == 0 && hasUpper ? upperProbe(dir, rel) : layers[l].probe(rel);
+                String parentRel = dir.sourcePaths[si];
+                rel = RelPath.join(parentRel, lowerName);
+                p = l == 0 && hasUpper ? upperProbe(dir, rel) : layers[l].probe(rel, parentRel, lowerName);
             }
             if (p.kind() == Probe.Kind.WHITEOUT) break;
             if (p.kind() == Probe.Kind.ABSENT) {
