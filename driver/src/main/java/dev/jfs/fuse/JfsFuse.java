@@ -391,17 +391,36 @@ public final class JfsFuse extends FuseStubFS {
     @Override
     public int open(String path, FuseFileInfo fi) {
         return call("open", path, () -> {
-            int fd = fs.open(rel(path), fi.flags.get());
+            int flags = fi.flags.get();
+            int fd = fs.open(rel(path), flags);
             fi.fh.set(fd);
-            boolean writes = (fi.flags.get() & Posix.O_ACCMODE) != Posix.O_RDONLY;
-            if (Posix.fstat(fd).nlink() > 1) {
+            boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY;
+            Stat st = Posix.fstat(fd);
+            if (st.nlink() > 1) {
                 if (writes) sharedWrites.put((long) fd, fs.getattr(rel(path)).ino());
             } else {
                 keepCache(fi);
-                if (writes) passthroughCandidate(fd); // opened to write: the upper's file (copied up)
+                if (writes || passesReadsThrough(flags, st.size())) passthroughCandidate(fd);
             }
             return 0;
         });
+    }
+
+    /** Reads of files this large pass through: see {@link #passesReadsThrough}. */
+    private static final long PASSTHROUGH_READS_FROM = InitReply.MAX_IO;
+
+    /**
+     * Whether an open to read only may pass the file through to the kernel. A large file's reads
+     * then cost no round trip, cold or warm, and its pages are cached once, as the lower's, not
+     * again as the mount's (1 GiB read cold: 0.73 -> 0.27-0.43 s; warm: 0.128 -> 0.060 s). A small
+     * file stays cached: read warm, the mount's page cache answers without any request, and a
+     * passthrough open would cost two ioctls and, after its read, a GETATTR (the kernel drops the
+     * atime it holds after every passed-through read); a warm tar of 50k small files took 4.1 s
+     * passed through, 2.6 s cached. A reader asking for O_DIRECT stays served by jfs from the
+     * page cache (see "Data" in the README): passed through, its reads would go to the disk.
+     */
+    private static boolean passesReadsThrough(int flags, long size) {
+        return size >= PASSTHROUGH_READS_FROM && (flags & Posix.O_DIRECT) == 0;
     }
 
     /**

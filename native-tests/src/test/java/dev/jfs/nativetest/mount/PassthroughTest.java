@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files created or opened to write are passed through to the kernel (Linux 6.9+, root): their
- * reads and writes no longer reach jfs, and every way of opening, writing and reading a file
- * still agrees on its bytes and attributes, whichever open of it came first.
+ * Files with one name are passed through to the kernel (Linux 6.9+, root), lower files read as
+ * well as upper files read or written: their reads and writes no longer reach jfs, and every way
+ * of opening, writing and reading a file still agrees on its bytes and attributes, whichever open
+ * of it came first.
  */
 class PassthroughTest {
     @TempDir Path tmp;
@@ -107,11 +108,41 @@ class PassthroughTest {
         assertTrue(count(debug, "^create.* /new") == 1, "the file was created through the mount");
         if (kernelPassesThrough()) {
             assertEquals(0, count(debug, "^write\\["), "no WRITE reached jfs: the kernel wrote the files itself");
-            assertEquals(0, count(debug, "^read\\[\\d+\\] \\d+ bytes from \\d+ /new"), "nor a READ of the new file");
+            assertEquals(0, count(debug, READ_REQUEST), "nor a READ: the kernel read the new and the copied-up file");
         } else {
             assertTrue(count(debug, "^write\\[") > 0, "without passthrough, jfs writes");
         }
     }
+
+    @Test
+    void readsOfALowerFileGoStraightToItButODirectReadsStillComeToJfs() throws Exception {
+        Path log = tmp.resolve("debug.log");
+        mountLogging(log);
+        byte[] low = Files.readAllBytes(lower.resolve("lowfile"));
+        assertArrayEquals(low, Files.readAllBytes(mnt.resolve("lowfile")));
+        try (FileChannel r = FileChannel.open(mnt.resolve("lowfile"), StandardOpenOption.READ)) {
+            assertArrayEquals(Arrays.copyOfRange(low, 500_000, 500_100), read(r, 500_000, 100), "a read at an offset");
+        }
+        int buffered = count(Files.readString(log), READ_REQUEST);
+        // An O_DIRECT reader is served by jfs from the page cache, as before (dd: Java's
+        // ExtendedOpenOption.DIRECT would need aligned buffers).
+        Process dd = new ProcessBuilder("dd", "if=" + mnt.resolve("lowfile"), "of=" + tmp.resolve("direct"), "bs=64k",
+                "iflag=direct", "status=none").redirectErrorStream(true).start();
+        assertEquals(0, dd.waitFor(), new String(dd.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertArrayEquals(low, Files.readAllBytes(tmp.resolve("direct")));
+        int direct = count(Files.readString(log), READ_REQUEST) - buffered;
+
+        if (kernelPassesThrough()) {
+            assertEquals(0, buffered, "no READ reached jfs: the kernel read the lower file itself");
+        } else {
+            assertTrue(buffered > 0, "without passthrough, jfs serves every read");
+        }
+        assertTrue(direct >= low.length / (64 << 10), "each O_DIRECT read reached jfs: " + direct);
+        assertFalse(Files.exists(upper.resolve("lowfile")), "reading copied nothing up");
+    }
+
+    /** A READ in libfuse's debug log (jfs's own answers log it the same way). */
+    static final String READ_REQUEST = "opcode: READ \\(15\\)";
 
     @Test
     void opensOfOneFileAgreeOnItsBytesWhicheverCameFirst() throws Exception {
