@@ -10,18 +10,16 @@ import java.util.logging.Logger;
  * the kernel then reads and writes that file itself, and those requests never come to jfs.
  *
  * <p>The kernel holds one backing file per inode while any passthrough open of it lasts, and
- * refuses to mix: a cached open of an inode with a backing file fails (EIO), as does a
+ * refuses to mix: a cached open of an inode with a backing file fails (EINVAL), as does a
  * passthrough open of an inode with cached opens (ETXTBSY) or of another backing file (EBUSY).
- * So the first open of an inode decides for all opens until the last is released.
+ * So the first open of an inode decides for all opens until the last is released, and
+ * a later open passes through only to the same file.
  *
- * <p>Which descriptors may start one, {@link JfsFuse} decides: files with one name opened to
- * write, and large ones opened to read, a lower file's as well as an upper file's. A later open
- * of the same inode may then be on another file: a lower file open to read is copied up by an
- * open for writing, and opens after that get the copy. Such an open names the inode's backing
- * file too, as the kernel requires, with FOPEN_DIRECT_IO: its reads and writes then come to jfs,
- * which serves them from the file it has open (only a mapping made through it maps the backing
- * file). Files with several names start no passthrough, so that {@link HardLinkSiblings} sees
- * their writes.
+ * <p>Only descriptors on the upper layer start a passthrough (files created, or opened for
+ * writing, with one name): their file stays the same while open, because libfuse moves a kernel
+ * inode with its file on rename and unlink. A lower file opened to read would not: a later open
+ * for writing copies it up, a different file the kernel could not switch to. Files with several
+ * names stay cached too, so that {@link HardLinkSiblings} sees their writes.
  *
  * <p>Plain Java: the kernel side is behind {@link Backings}, so the rules are unit-tested.
  */
@@ -64,17 +62,13 @@ final class PassthroughFiles {
         enabled = false;
     }
 
-    /** How an open is answered: cached (no backing id), or naming the inode's backing file. */
-    record Answer(int backingId, boolean servedByJfs) {
-        static final Answer CACHED = new Answer(0, false);
-    }
-
     /**
-     * An open of kernel inode {@code nodeid} succeeded with descriptor {@code fd}: how to answer it.
+     * An open of kernel inode {@code nodeid} succeeded with descriptor {@code fd}. Returns the
+     * backing id to answer with (FOPEN_PASSTHROUGH), or 0 for a cached open.
      *
-     * @param candidate whether {@code fd} may start a passthrough
+     * @param candidate whether {@code fd} may start a passthrough (an upper file with one name)
      */
-    synchronized Answer opened(long nodeid, int fd, boolean candidate) {
+    synchronized int opened(long nodeid, int fd, boolean candidate) {
         Inode inode = inodes.get(nodeid);
         boolean first = inode == null;
         if (first) {
@@ -83,9 +77,11 @@ final class PassthroughFiles {
             if (candidate && enabled) start(inode, fd);
         }
         inode.opens++;
-        if (inode.backingId == 0) return Answer.CACHED;
-        if (first || inode.file.equals(backings.identity(fd))) return new Answer(inode.backingId, false);
-        return new Answer(inode.backingId, true); // another file: see above
+        if (inode.backingId == 0) return 0;
+        if (first || inode.file.equals(backings.identity(fd))) return inode.backingId;
+        // Not reachable through libfuse's names (see above). The kernel will refuse this open.
+        LOG.warning("kernel inode " + nodeid + " passes through to another file than descriptor " + fd + " is open on");
+        return 0;
     }
 
     private void start(Inode inode, int fd) {

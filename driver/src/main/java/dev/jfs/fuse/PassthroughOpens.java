@@ -97,11 +97,11 @@ final class PassthroughOpens {
         }
         long nodeid = create ? reply.getLong(OUT_HEADER) : request.getLong(IN_NODEID);
         long fh = reply.getLong(openOut);
-        PassthroughFiles.Answer open = files.opened(nodeid, (int) fh, candidate.test((int) fh));
-        if (open.backingId() > 0) {
-            int flags = reply.getInt(openOut + OPEN_FLAGS) & PASSTHROUGH_MASK | FOPEN_PASSTHROUGH;
-            reply.putInt(openOut + OPEN_FLAGS, open.servedByJfs() ? flags | FOPEN_DIRECT_IO : flags);
-            reply.putInt(openOut + BACKING_ID, open.backingId());
+        int backingId = files.opened(nodeid, (int) fh, candidate.test((int) fh));
+        if (backingId > 0) {
+            int flags = reply.getInt(openOut + OPEN_FLAGS);
+            reply.putInt(openOut + OPEN_FLAGS, flags & PASSTHROUGH_MASK | FOPEN_PASSTHROUGH);
+            reply.putInt(openOut + BACKING_ID, backingId);
         }
         // Known before the kernel hears of the node: its first request about it may come at once.
         if (create) created.created(nodeid, (int) fh);

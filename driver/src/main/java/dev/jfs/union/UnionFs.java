@@ -167,19 +167,27 @@ public final class UnionFs {
      * O_TRUNC copies it up first (without data when O_TRUNC will empty it anyway).
      */
     public int open(String path, int flags) {
+        return openFile(path, flags).fd();
+    }
+
+    /** A descriptor {@link #openFile} opened, and whether its file is the upper's (else a lower layer's). */
+    public record Opened(int fd, boolean inUpper) {}
+
+    /** {@link #open}, telling which layer the descriptor's file is in, as the lookup that opened it found it. */
+    public Opened openFile(String path, int flags) {
         boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY || (flags & Posix.O_TRUNC) != 0;
         int realFlags = flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | KERNEL_DOES);
         if (!writes) {
             Node n = reading(() -> view.require(path));
             if (prefetch) view.openedToRead(n);
-            return Posix.open(n.realPath, realFlags | Posix.O_NOFOLLOW, 0);
+            return new Opened(Posix.open(n.realPath, realFlags | Posix.O_NOFOLLOW, 0), view.touchesUpper(n));
         }
         return writingLeaves(() -> {
             Node n = view.require(path);
             if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
             // A file already in the upper: opening it changes nothing the view caches.
             String real = copyUp(n, (flags & Posix.O_TRUNC) == 0);
-            return Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0);
+            return new Opened(Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0), true);
         });
     }
 

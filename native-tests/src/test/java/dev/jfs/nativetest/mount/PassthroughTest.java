@@ -21,10 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Files with one name are passed through to the kernel (Linux 6.9+, root), lower files read as
- * well as upper files read or written: their reads and writes no longer reach jfs, and every way
- * of opening, writing and reading a file still agrees on its bytes and attributes, whichever open
- * of it came first.
+ * Files with one name created or opened to write, and large upper files opened to read, are
+ * passed through to the kernel (Linux 6.9+, root): their reads and writes no longer reach jfs,
+ * every way of opening, writing and reading a file still agrees on its bytes and attributes,
+ * whichever open of it came first, and the lower layers never change.
  */
 class PassthroughTest {
     @TempDir Path tmp;
@@ -115,30 +115,57 @@ class PassthroughTest {
     }
 
     @Test
-    void readsOfALowerFileGoStraightToItButODirectReadsStillComeToJfs() throws Exception {
+    void readsOfALargeUpperFileGoStraightToItButLowerFilesAndODirectReadsStillComeToJfs() throws Exception {
+        byte[] data = bytes(1 << 20, 3);
+        Files.createDirectories(upper);
+        Files.write(upper.resolve("upfile"), data); // an upper file the mount never wrote
         Path log = tmp.resolve("debug.log");
         mountLogging(log);
+        int before = count(Files.readString(log), READ_REQUEST);
+        assertArrayEquals(data, Files.readAllBytes(mnt.resolve("upfile")));
+        try (FileChannel r = FileChannel.open(mnt.resolve("upfile"), StandardOpenOption.READ)) {
+            assertArrayEquals(Arrays.copyOfRange(data, 500_000, 500_100), read(r, 500_000, 100), "a read at an offset");
+        }
+        int upperReads = count(Files.readString(log), READ_REQUEST) - before;
         byte[] low = Files.readAllBytes(lower.resolve("lowfile"));
         assertArrayEquals(low, Files.readAllBytes(mnt.resolve("lowfile")));
-        try (FileChannel r = FileChannel.open(mnt.resolve("lowfile"), StandardOpenOption.READ)) {
-            assertArrayEquals(Arrays.copyOfRange(low, 500_000, 500_100), read(r, 500_000, 100), "a read at an offset");
-        }
-        int buffered = count(Files.readString(log), READ_REQUEST);
+        int lowerReads = count(Files.readString(log), READ_REQUEST) - before - upperReads;
         // An O_DIRECT reader is served by jfs from the page cache, as before (dd: Java's
         // ExtendedOpenOption.DIRECT would need aligned buffers).
-        Process dd = new ProcessBuilder("dd", "if=" + mnt.resolve("lowfile"), "of=" + tmp.resolve("direct"), "bs=64k",
+        Process dd = new ProcessBuilder("dd", "if=" + mnt.resolve("upfile"), "of=" + tmp.resolve("direct"), "bs=64k",
                 "iflag=direct", "status=none").redirectErrorStream(true).start();
         assertEquals(0, dd.waitFor(), new String(dd.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        assertArrayEquals(low, Files.readAllBytes(tmp.resolve("direct")));
-        int direct = count(Files.readString(log), READ_REQUEST) - buffered;
+        assertArrayEquals(data, Files.readAllBytes(tmp.resolve("direct")));
+        int direct = count(Files.readString(log), READ_REQUEST) - before - upperReads - lowerReads;
 
         if (kernelPassesThrough()) {
-            assertEquals(0, buffered, "no READ reached jfs: the kernel read the lower file itself");
+            assertEquals(0, upperReads, "no READ of the upper file reached jfs: the kernel read it itself");
         } else {
-            assertTrue(buffered > 0, "without passthrough, jfs serves every read");
+            assertTrue(upperReads > 0, "without passthrough, jfs serves every read");
         }
-        assertTrue(direct >= low.length / (64 << 10), "each O_DIRECT read reached jfs: " + direct);
+        assertTrue(lowerReads > 0, "a lower file is read through jfs");
+        assertTrue(direct >= data.length / (64 << 10), "each O_DIRECT read reached jfs: " + direct);
         assertFalse(Files.exists(upper.resolve("lowfile")), "reading copied nothing up");
+    }
+
+    @Test
+    void aSharedMappingOfALowerFileCopiedUpWhileOpenToReadWritesTheCopyNeverTheLower() throws Exception {
+        mount();
+        Path f = mnt.resolve("lowfile");
+        byte[] low = Files.readAllBytes(lower.resolve("lowfile"));
+        try (FileChannel r = FileChannel.open(f, StandardOpenOption.READ)) {
+            read(r, 0, 4096);
+            try (FileChannel rw = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) { // copies it up
+                MappedByteBuffer map = rw.map(FileChannel.MapMode.READ_WRITE, 0, 4096);
+                map.put(0, (byte) 'H').put(1, (byte) 'I');
+                map.force();
+            }
+        }
+        assertArrayEquals(low, Files.readAllBytes(lower.resolve("lowfile")), "the lower layer never changes");
+        byte[] merged = Files.readAllBytes(f);
+        assertEquals('H', merged[0]);
+        assertEquals('I', merged[1]);
+        assertArrayEquals(merged, Files.readAllBytes(upper.resolve("lowfile")), "the mapping wrote the copy");
     }
 
     /** A READ in libfuse's debug log (jfs's own answers log it the same way). */
