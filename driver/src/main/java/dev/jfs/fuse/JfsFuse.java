@@ -51,8 +51,9 @@ public final class JfsFuse extends FuseStubFS {
     /** Descriptors open for writing on files with several names: fd to st_ino. */
     private final ConcurrentHashMap<Long, Long> sharedWrites = new ConcurrentHashMap<>();
     /**
-     * Descriptors just handed out on upper files with one name (created, or opened to write),
-     * until {@link PassthroughOpens} takes them: those may be passed through to the kernel.
+     * Descriptors just handed out on upper files with one name (created, opened to write, or
+     * large ones opened to read), until {@link PassthroughOpens} takes them: those may be passed
+     * through to the kernel.
      */
     private final Set<Integer> passthroughCandidates = ConcurrentHashMap.newKeySet();
     /** Descriptors create() handed out, until released: open on files the mount made. */

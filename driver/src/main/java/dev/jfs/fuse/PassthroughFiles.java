@@ -15,11 +15,13 @@ import java.util.logging.Logger;
  * So the first open of an inode decides for all opens until the last is released, and
  * a later open passes through only to the same file.
  *
- * <p>Only descriptors on the upper layer start a passthrough (files created, or opened for
- * writing, with one name): their file stays the same while open, because libfuse moves a kernel
- * inode with its file on rename and unlink. A lower file opened to read would not: a later open
- * for writing copies it up, a different file the kernel could not switch to. Files with several
- * names stay cached too, so that {@link HardLinkSiblings} sees their writes.
+ * <p>Only descriptors on the upper layer start a passthrough (files with one name created,
+ * opened for writing, or large ones opened to read: {@link JfsFuse#open}): their file stays the
+ * same while open, because libfuse moves a kernel inode with its file on rename and unlink. A
+ * lower file opened to read would not: a later open for writing copies it up, a different file
+ * the kernel could not switch to (and would open the lower file for writing as that open's
+ * backing file). Files with several names stay cached too, so that {@link HardLinkSiblings}
+ * sees their writes.
  *
  * <p>Plain Java: the kernel side is behind {@link Backings}, so the rules are unit-tested.
  */
