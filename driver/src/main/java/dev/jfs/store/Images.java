@@ -186,7 +186,9 @@ public final class Images {
      * {@code jfs import}: a flat rootfs tarball (tar, tar.gz, tar.zst) as a one-layer image, its
      * blob kept as given; {@code changes} are {@code -c} instructions.
      */
-    public Image importRootfs(InputStream in, String source, ImageRef tag, List<String> changes, LongConsumer progress) {
+    public Image importRootfs(InputStream in, String source, ImageRef tag, List<String> changes, String message,
+                              LongConsumer progress) {
+        for (String c : changes) ConfigChanges.apply(new dev.jfs.image.ContainerConfig(), c); // bad -c fails first
         LayerInfo layer;
         LayerBlob blob;
         try (Store.StagedLayer staged = store.stageLayer(in, source, null, Store.Expect.NOTHING, null, progress)) {
@@ -197,7 +199,8 @@ public final class Images {
         config.created = now();
         config.diffIds().add(layer.diffId());
         ConfigChanges.apply(config.runConfig(), changes);
-        History h = new History(config.created, "jfs import" + changeWords(changes), "Imported from " + source, false);
+        History h = new History(config.created, "jfs import" + changeWords(changes),
+                message != null ? message : "Imported from " + source, false);
         config.historyList().add(h);
         return add(config, List.of(blob), tag == null ? List.of() : List.of(tag));
     }

@@ -36,7 +36,7 @@ class ImagesTest {
     }
 
     Image importTar(byte[] blob, String tag, String... changes) {
-        return images.importRootfs(new ByteArrayInputStream(blob), "rootfs.tar", ImageRef.parse(tag), List.of(changes), null);
+        return images.importRootfs(new ByteArrayInputStream(blob), "rootfs.tar", ImageRef.parse(tag), List.of(changes), null, null);
     }
 
     long count(Path dir) throws IOException {
