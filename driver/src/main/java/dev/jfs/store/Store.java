@@ -322,7 +322,7 @@ public final class Store {
     }
 
     /** A new scratch dir under tmp/, removed when closed. */
-    Staging staging(String kind) {
+    public Staging staging(String kind) {
         try (StoreLock.Held h = lock.acquire()) {
             return Staging.create(tmp, kind);
         } catch (IOException e) {

@@ -30,6 +30,8 @@ public final class Jfs implements Runnable {
         COMMANDS.put("history", HistoryCommand::new);
         COMMANDS.put("tag", TagCommand::new);
         COMMANDS.put("rmi", RmiCommand::new);
+        COMMANDS.put("save", SaveCommand::new);
+        COMMANDS.put("load", LoadCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */
