@@ -32,6 +32,8 @@ public final class Jfs implements Runnable {
         COMMANDS.put("rmi", RmiCommand::new);
         COMMANDS.put("save", SaveCommand::new);
         COMMANDS.put("load", LoadCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("start", StartCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */
