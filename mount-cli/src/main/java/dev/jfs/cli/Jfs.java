@@ -24,6 +24,8 @@ public final class Jfs implements Runnable {
         COMMANDS.put("create", CreateCommand::new);
         COMMANDS.put("ls", LsCommand::new);
         COMMANDS.put("rm", RmCommand::new);
+        COMMANDS.put("login", LoginCommand::new);
+        COMMANDS.put("logout", LogoutCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */

@@ -67,14 +67,14 @@ final class Authorizer {
             if (scope != null) scopes.addAll(java.util.Arrays.asList(scope.split(" ")));
             header = "Bearer " + fetchToken(challenge, session, subject);
         } else {
-            throw new UserError(subject + ": " + host + " asks for authentication jfs does not speak ("
+            throw new UserError(subject + ": " + who(subject) + " asks for authentication jfs does not speak ("
                     + challenge.scheme() + ")");
         }
     }
 
     private String fetchToken(AuthChallenge challenge, RegistrySession session, String subject) {
         String realm = challenge.param("realm");
-        if (realm == null || realm.isEmpty()) throw new UserError(subject + ": " + host + " sent a token challenge without a realm");
+        if (realm == null || realm.isEmpty()) throw new UserError(subject + ": " + who(subject) + " sent a token challenge without a realm");
         StringBuilder query = new StringBuilder();
         String service = challenge.param("service");
         if (service != null) query.append("service=").append(enc(service));
@@ -105,10 +105,15 @@ final class Authorizer {
     }
 
     UserError needsCredentials(String subject) {
-        return new UserError(subject + ": " + host + " requires credentials (jfs login " + host + ", or --creds USER:PASS)");
+        return new UserError(subject + ": " + who(subject) + " requires credentials (jfs login " + host + ", or --creds USER:PASS)");
     }
 
     UserError refused(String subject, Credentials c) {
-        return new UserError(subject + ": " + host + " refused the credentials of user " + c.username());
+        return new UserError(subject + ": " + who(subject) + " refused the credentials of user " + c.username());
+    }
+
+    /** The registry as a message names it: "the registry" when the subject (a reference) already names the host. */
+    private String who(String subject) {
+        return subject.startsWith(host + "/") || subject.equals(host) ? "the registry" : host;
     }
 }

@@ -96,13 +96,22 @@ public final class RegistrySession {
     }
 
     private boolean isLoopback() {
-        String h = host.startsWith("[") ? host.substring(1, host.indexOf(']'))
-                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        String h = hostName();
         return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
+    }
+
+    private String hostName() {
+        return host.startsWith("[") ? host.substring(1, host.indexOf(']'))
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
     }
 
     private Attempt classify(IOException e) {
         Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return new Attempt(Failure.REFUSED, "cannot resolve " + hostName());
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof CertificateException || t instanceof java.security.cert.CertPathValidatorException
                     || (t instanceof SSLHandshakeException && String.valueOf(t.getMessage()).contains("PKIX"))) {
@@ -115,9 +124,11 @@ public final class RegistrySession {
                 }
                 root = t;
             }
-            if (t instanceof ConnectException || t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
-                return new Attempt(Failure.REFUSED, t instanceof ConnectException && t.getMessage() != null
-                        ? t.getMessage() : "cannot resolve " + host);
+            if (t instanceof ConnectException) {
+                // java.net.http reports a refused connection as ConnectException(ClosedChannelException), no message
+                if (t.getMessage() == null && t.getCause() instanceof ConnectException) continue;
+                return new Attempt(Failure.REFUSED, t.getMessage() == null ? "connection refused"
+                        : t.getMessage().toLowerCase(Locale.ROOT));
             }
             if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
                 return new Attempt(Failure.TIMEOUT, "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
@@ -140,11 +151,11 @@ public final class RegistrySession {
         return switch (worst.failure()) {
             case REFUSED -> new UserError(subject + ": no such registry: " + host + " (" + worst.detail() + ")");
             case TIMEOUT -> new UserError(subject + ": no such registry: " + host + " (" + worst.detail() + ")");
-            case PLAIN_HTTP -> new UserError(subject + ": " + host + " speaks plain http, not TLS"
+            case PLAIN_HTTP -> new UserError(subject + ": " + who(subject) + " speaks plain http, not TLS"
                     + " (use --tls-verify=false to allow it)");
             case CERTIFICATE -> new UserError(subject + ": TLS certificate of " + host + " not trusted (" + worst.detail() + ")");
             case TLS -> new UserError(subject + ": TLS failure talking to " + host + " (" + worst.detail() + ")");
-            case NOT_REGISTRY -> new UserError(subject + ": " + host + " is not a registry (" + worst.detail() + ")");
+            case NOT_REGISTRY -> new UserError(subject + ": " + who(subject) + " is not a registry (" + worst.detail() + ")");
         };
     }
 
@@ -200,9 +211,9 @@ public final class RegistrySession {
         }
         boolean follow = call.method().equals("GET") || call.method().equals("HEAD");
         for (int hops = 0; follow && isRedirect(r.statusCode()); hops++) {
-            if (hops == MAX_REDIRECTS) throw new UserError(subject + ": " + host + " redirected more than " + MAX_REDIRECTS + " times");
+            if (hops == MAX_REDIRECTS) throw new UserError(subject + ": " + who(subject) + " redirected more than " + MAX_REDIRECTS + " times");
             String location = r.headers().firstValue("Location").orElseThrow(
-                    () -> new UserError(subject + ": " + host + " redirected without a Location"));
+                    () -> new UserError(subject + ": " + who(subject) + " redirected without a Location"));
             URI next = r.uri().resolve(location);
             discard(r);
             call = new RegistryCall(call.method(), next.toString(), call.headers(), null, call.timeout());
@@ -257,5 +268,10 @@ public final class RegistrySession {
                 // the connection is dropped instead of reused
             }
         }
+    }
+
+    /** The registry as a message names it: "the registry" when the subject (a reference) already names the host. */
+    private String who(String subject) {
+        return subject.startsWith(host + "/") || subject.equals(host) ? "the registry" : host;
     }
 }
