@@ -30,6 +30,8 @@ public final class Jfs implements Runnable {
         COMMANDS.put("history", HistoryCommand::new);
         COMMANDS.put("tag", TagCommand::new);
         COMMANDS.put("rmi", RmiCommand::new);
+        COMMANDS.put("pull", PullCommand::new);
+        COMMANDS.put("push", PushCommand::new);
         COMMANDS.put("login", LoginCommand::new);
         COMMANDS.put("logout", LogoutCommand::new);
     }

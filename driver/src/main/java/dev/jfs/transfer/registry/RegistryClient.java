@@ -1,6 +1,8 @@
 package dev.jfs.transfer.registry;
 
 import dev.jfs.UserError;
+import dev.jfs.image.Digests;
+import dev.jfs.image.MediaTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -8,9 +10,6 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.Flow;
 
 /**
@@ -19,11 +18,8 @@ import java.util.concurrent.Flow;
  */
 public final class RegistryClient {
     /** Every manifest type jfs reads, asked for in this order. */
-    public static final String ACCEPT = String.join(", ",
-            "application/vnd.oci.image.manifest.v1+json",
-            "application/vnd.oci.image.index.v1+json",
-            "application/vnd.docker.distribution.manifest.v2+json",
-            "application/vnd.docker.distribution.manifest.list.v2+json");
+    public static final String ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+            MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
     private static final int MAX_MANIFEST = 4 << 20;
 
     private final RegistrySession session;
@@ -71,7 +67,7 @@ public final class RegistryClient {
         if (r.statusCode() != 200) throw RegistryErrors.of(subject, "GET manifest " + reference, r);
         byte[] bytes = r.body();
         if (bytes.length > MAX_MANIFEST) throw new UserError(subject + ": the manifest is larger than 4 MiB");
-        String digest = sha256(bytes);
+        String digest = Digests.sha256(bytes);
         if (reference.startsWith("sha256:") && !reference.equals(digest)) {
             throw new UserError(subject + ": the registry sent a manifest whose digest is " + digest + ", not " + reference);
         }
@@ -98,7 +94,7 @@ public final class RegistryClient {
                 .body(HttpRequest.BodyPublishers.ofByteArray(bytes), RegistryCall.METADATA_TIMEOUT);
         HttpResponse<byte[]> r = session.send(call, subject);
         if (r.statusCode() != 201 && r.statusCode() != 200) throw RegistryErrors.of(subject, "PUT manifest " + reference, r);
-        return sha256(bytes);
+        return Digests.sha256(bytes);
     }
 
     /** Whether the repository has the blob (HEAD). */
@@ -204,14 +200,6 @@ public final class RegistryClient {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** At most {@code limit} bytes of a stream; closing it closes the stream. */
