@@ -133,6 +133,21 @@ class RunCliTest {
     }
 
     @Test
+    void standardInputPassesWithIOnly() throws IOException {
+        Path in = tmp.resolve("stdin.txt");
+        Files.writeString(in, "typed\n");
+        assertEquals("typed\n", ok(jfs(root, Map.of(), in, "run", "--rm", "-i", image, "cat")).out());
+        assertEquals("", ok(jfs(root, Map.of(), in, "run", "--rm", image, "cat")).out(), "without -i: no input");
+    }
+
+    @Test
+    void startOfACreatedContainerRunsItsImagesCommand() {
+        assertEquals("made\n", ok(jfs(root, "create", "--name", "made", "configured:test")).out());
+        assertEquals(List.of("from-image", "/opt/app", "1000"), lines(ok(jfs(root, "start", "-a", "made")).out()));
+        ok(jfs(root, "rm", "made"));
+    }
+
+    @Test
     void badInputIsOneLine() {
         CliProcess.Result missing = jfs(root, "run", "--rm", image, "no-such-command");
         assertOneLineError(missing, 127, "no-such-command", "not found");
