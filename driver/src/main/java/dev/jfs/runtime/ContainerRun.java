@@ -104,7 +104,7 @@ public final class ContainerRun {
             copies.add(copy(p.getErrorStream(), stdio.err(), "container-stderr"));
             if (stdio.in() != null) feed(stdio.in(), p.getOutputStream());
         }
-        try (SignalForwarding forwarding = new SignalForwarding(p.pid())) {
+        try (SignalForwarding forwarding = new SignalForwarding(p, () -> runc.kill(id))) {
             int status = waitFor(p);
             for (Thread t : copies) join(t);
             return status;
@@ -117,7 +117,7 @@ public final class ContainerRun {
      */
     private static int runWithTerminal(Runc runc, Path bundle, String id) {
         Process p = start(new ProcessBuilder(runc.runCommand(bundle, id)).inheritIO());
-        try (SignalForwarding forwarding = new SignalForwarding(p.pid())) {
+        try (SignalForwarding forwarding = new SignalForwarding(p, () -> runc.kill(id))) {
             return waitFor(p);
         }
     }
