@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--volume"}, paramLabel = "HOST:PATH[:ro]", description = "bind a host file or directory")
     List<String> volumes = new ArrayList<>();
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "the image (or a layer id)")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "the image (NAME[:TAG], NAME@DIGEST, id prefix) or a layer id")
     String image;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "the command and its arguments (default: the image's)")
@@ -74,10 +74,10 @@ final class RunCommand implements Callable<Integer> {
         List<BindMount> mounts = volumes.stream().map(BindMount::parse).toList();
         RunOptions options = new RunOptions(entrypoint, command, env, workdir, user, hostname, tty, mounts);
         Store store = Store.open();
-        ContainerInfo c = store.createContainer(name, store.layer(image).id());
+        ContainerInfo c = CreateCommand.create(store, name, image);
         ProcessSpec spec;
         try {
-            spec = ProcessSpec.compose(ImageSettings.NONE, options, c.name());
+            spec = ProcessSpec.compose(imageSettings(store, c.name()), options, c.name());
             spec.save(store.containerDir(c.name()).resolve(ContainerRun.SETTINGS));
         } catch (UserError e) {
             store.removeContainer(c.name()); // nothing ran in it
@@ -88,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
         } finally {
             if (remove) store.removeContainer(c.name());
         }
+    }
+
+    /** What the container's image config says of its process. */
+    static ImageSettings imageSettings(Store store, String container) {
+        return ImageSettings.of(store.images().containerConfig(container).runConfig());
     }
 
     /** Runs and returns the exit status; a command the container lacks is docker's 127 (or 126). */

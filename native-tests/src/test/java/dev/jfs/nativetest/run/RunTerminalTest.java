@@ -28,7 +28,8 @@ class RunTerminalTest {
     @Test
     void anInteractiveShellHasATerminalOfTheWindowsSizeAndItsExitStatusIsRuns() throws Exception {
         Path root = tmp.resolve("store");
-        String image = ok(jfs(root, "layer", "import", RunProcs.busyboxTar(tmp).toString())).out().trim();
+        ok(jfs(root, "import", RunProcs.busyboxTar(tmp).toString(), "busybox:tty"));
+        String image = "busybox:tty";
         Path jfs = launcher(root);
         Tmux tmux = new Tmux("jfs-run-test-" + ProcessHandle.current().pid());
         try {
