@@ -15,9 +15,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param dir     the extracted files, relative to the layer's own directory in the store
  *                ({@code diff}); {@link Store#layerDir} gives the absolute path
  * @param comment what {@code jfs commit -m} said when it made the layer, or null
+ * @param blob    the blob it was imported or committed from, kept in the store; null for a layer
+ *                stored before jfs kept blobs
  */
 public record LayerInfo(String id, String diffId, String chainId, String parent, long size, String created,
-                        String dir, @JsonInclude(JsonInclude.Include.NON_NULL) String comment) {
+                        String dir, @JsonInclude(JsonInclude.Include.NON_NULL) String comment,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) LayerBlob blob) {
     public static final String DIFF_DIR = "diff";
 
 

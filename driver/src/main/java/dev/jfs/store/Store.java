@@ -1,9 +1,12 @@
 package dev.jfs.store;
 
 import dev.jfs.UserError;
+import dev.jfs.archive.Decompress;
+import dev.jfs.archive.DigestingInputStream;
 import dev.jfs.archive.ExtractOptions;
 import dev.jfs.archive.ExtractResult;
 import dev.jfs.archive.SafeExtractor;
+import dev.jfs.image.MediaTypes;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
@@ -42,7 +45,12 @@ import java.util.regex.Pattern;
  * ROOT/layers/HEX/layer.json           {@link LayerInfo}; HEX is the layer's ChainID
  * ROOT/layers/HEX/diff/                the extracted layer, used as an overlay lower
  * ROOT/layers/HEX/diff.jfs-index       its metadata in one file, for mounts ({@link LayerIndex})
+ * ROOT/layers/HEX/...                  (a layer's blob is in blobs/, named by LayerInfo.blob)
+ * ROOT/blobs/sha256/HEX                layer blobs as imported or committed, configs, manifests ({@link Blobs})
+ * ROOT/images/HEX.json                 an image: HEX is its id, the sha256 of its config ({@link Images})
+ * ROOT/tags.json                       NAME:TAG to image id ({@link Images})
  * ROOT/containers/NAME/container.json  {@link ContainerInfo}
+ * ROOT/containers/NAME/config.json     the image config of the image it was made from, if any
  * ROOT/containers/NAME/upper/, work/   the container's writable layer and copy-up scratch
  * ROOT/containers/NAME/base/           (only for a container made from no layer) an empty lower
  * ROOT/containers/NAME/in-use.lock     held (shared) by every process using the container
@@ -80,6 +88,8 @@ public final class Store {
     private final Path tmp;
     private final StoreLock lock;
     private final ExtractOptions extractOptions;
+    private final Blobs blobs;
+    private final Images images;
 
     private Store(Path root, ExtractOptions extractOptions) {
         this.root = root.toAbsolutePath().normalize();
@@ -88,6 +98,8 @@ public final class Store {
         this.tmp = this.root.resolve("tmp");
         this.lock = StoreLock.of(this.root);
         this.extractOptions = extractOptions;
+        this.blobs = new Blobs(this, this.root.resolve("blobs").resolve("sha256"));
+        this.images = new Images(this, this.root.resolve("images"));
     }
 
     /** The store at $JFS_ROOT, else /var/lib/jfs for root, else $XDG_DATA_HOME/jfs. */
@@ -128,7 +140,7 @@ public final class Store {
                 Files.createDirectories(root);
                 Posix.chmod(root.toString(), 0700);
             }
-            for (Path d : List.of(layers, containers, tmp)) Files.createDirectories(d);
+            for (Path d : List.of(layers, containers, tmp, blobs.dir(), images.dir())) Files.createDirectories(d);
         } catch (IOException | FsException e) {
             throw new UserError("store " + root + ": cannot create it (" + e.getMessage() + ")", e);
         }
@@ -167,44 +179,159 @@ public final class Store {
 
     private Imported importInternal(InputStream raw, String source, LayerInfo parent, String expectDiffId,
                                     String comment, LongConsumer progress) {
-        InputStream in = progress == null ? raw : new Counting(raw, progress);
-        Staging staging;
+        try (StagedLayer staged = stageLayer(raw, source, parent == null ? null : new Parent(parent, layerDir(parent)),
+                new Expect(expectDiffId, null, null), comment, progress)) {
+            LayerInfo published = publish(List.of(staged)).get(0);
+            return new Imported(published, staged.alreadyPresent);
+        }
+    }
+
+    /** What an import must find: the diffID, the blob digest, the blob media type (each may be null). */
+    public record Expect(String diffId, String blobDigest, String blobMediaType) {
+        public static final Expect NOTHING = new Expect(null, null, null);
+    }
+
+    /** The parent of a layer being staged: a stored layer, or one staged before it in the same batch. */
+    public record Parent(LayerInfo info, Path dir) {}
+
+    /**
+     * A layer extracted into a scratch dir with its blob beside it, not yet in the store:
+     * {@link #publish} puts a batch of them in at once, so that a load whose third layer is bad
+     * leaves none of them behind. Closing removes whatever was not published.
+     */
+    public static final class StagedLayer implements AutoCloseable {
+        private final Staging staging;
+        private final LayerInfo info;
+        private final boolean alreadyPresent;
+        private final Path blobFile;
+
+        private StagedLayer(Staging staging, LayerInfo info, boolean alreadyPresent, Path blobFile) {
+            this.staging = staging;
+            this.info = info;
+            this.alreadyPresent = alreadyPresent;
+            this.blobFile = blobFile;
+        }
+
+        public LayerInfo info() {
+            return info;
+        }
+
+        /** As a parent for the next layer of the same batch. */
+        public Parent asParent() {
+            return new Parent(info, staging.dir().resolve(LayerInfo.DIFF_DIR));
+        }
+
+        @Override
+        public void close() {
+            staging.close();
+        }
+    }
+
+    /**
+     * Extracts a layer (tar, tar.gz or tar.zst, told by content) into a scratch dir, keeping its
+     * bytes as they came as the layer's blob, and checks what {@code expect} names. The input is
+     * closed. A layer that does not match, or does not extract, leaves nothing behind.
+     */
+    public StagedLayer stageLayer(InputStream raw, String source, Parent parent, Expect expect, String comment,
+                                  LongConsumer progress) {
+        Staging staging = staging("layer");
+        try (InputStream counted = progress == null ? raw : new Counting(raw, progress)) {
+            Path blobFile = staging.dir().resolve("blob");
+            DigestingInputStream blob;
+            ExtractResult r;
+            try (OutputStream blobOut = new java.io.BufferedOutputStream(
+                    Files.newOutputStream(blobFile, StandardOpenOption.CREATE_NEW), 1 << 16)) {
+                blob = new DigestingInputStream(counted, blobOut);
+                Path diff = staging.dir().resolve(LayerInfo.DIFF_DIR);
+                Posix.mkdir(diff.toString(), 0755);
+                r = SafeExtractor.extract(blob, source, diff, extractOptions);
+                blob.drain();
+                if (!r.hasRootEntry() && parent != null) inheritRoot(parent.dir(), diff);
+                writeIndex(diff);
+            }
+            if (expect.blobDigest() != null && !blob.digest().equals(expect.blobDigest())) {
+                throw new UserError(source + ": its digest is " + blob.digest() + ", not " + expect.blobDigest());
+            }
+            if (expect.diffId() != null && !r.diffId().equals(expect.diffId())) {
+                throw new UserError(source + ": its diffID (digest of the uncompressed tar) is " + r.diffId()
+                        + ", not " + expect.diffId());
+            }
+            String mediaType = expect.blobMediaType() != null ? expect.blobMediaType()
+                    : MediaTypes.ociLayer(r.format() == Decompress.Format.TAR ? "none" : r.format().toString());
+            LayerInfo p = parent == null ? null : parent.info();
+            String chain = Ids.chainId(p == null ? null : p.chainId(), r.diffId());
+            LayerInfo info = new LayerInfo(chain, r.diffId(), chain, p == null ? null : p.id(), r.size(),
+                    now(), LayerInfo.DIFF_DIR, comment, new LayerBlob(blob.digest(), blob.count(), mediaType));
+            StoreFiles.writeJson(staging.dir().resolve(LAYER_JSON), info);
+            Posix.syncfs(staging.dir().toString()); // the extracted files and the blob, before a rename publishes them
+            boolean present = Files.exists(layers.resolve(info.hex()).resolve(LAYER_JSON));
+            return new StagedLayer(staging, info, present, blobFile);
+        } catch (IOException | RuntimeException e) {
+            staging.close();
+            if (e instanceof IOException || e instanceof FsException) {
+                throw new UserError(source + ": import failed (" + e.getMessage() + ")", e);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /**
+     * Puts staged layers (bottom first) and their blobs into the store, under one hold of the
+     * store lock: each blob the store lacks, then each layer it lacks. Returns the layers as
+     * stored (a layer already there keeps its own metadata).
+     */
+    public List<LayerInfo> publish(List<StagedLayer> staged) {
+        List<LayerInfo> out = new ArrayList<>();
         try (StoreLock.Held h = lock.acquire()) {
-            staging = Staging.create(tmp, "layer");
+            Set<String> published = new HashSet<>();
+            for (StagedLayer s : staged) {
+                blobs.publish(s.blobFile, s.info.blob().digest());
+                Path dest = layers.resolve(s.info.hex());
+                if (Files.exists(dest.resolve(LAYER_JSON))) {
+                    out.add(readLayer(dest));
+                    continue;
+                }
+                if (s.info.parent() != null && !published.contains(s.info.parent())
+                        && !Files.exists(layers.resolve(Ids.hex(s.info.parent())).resolve(LAYER_JSON))) {
+                    throw new UserError("parent layer " + s.info.parent() + " was removed during the import");
+                }
+                Posix.rename(s.staging.dir().toString(), dest.toString());
+                published.add(s.info.id());
+                out.add(s.info);
+            }
+            StoreFiles.fsyncDir(layers);
+        } catch (IOException e) {
+            throw new UserError("store " + root + ": cannot publish a layer (" + e.getMessage() + ")", e);
+        }
+        return out;
+    }
+
+    /** Whether the store has the layer with this full id. */
+    public boolean hasLayer(String id) {
+        return Ids.isHex64(Ids.hex(id)) && Files.exists(layers.resolve(Ids.hex(id)).resolve(LAYER_JSON));
+    }
+
+    /** The blobs kept in the store. */
+    public Blobs blobs() {
+        return blobs;
+    }
+
+    /** The images kept in the store. */
+    public Images images() {
+        return images;
+    }
+
+    /** A new scratch dir under tmp/, removed when closed. */
+    Staging staging(String kind) {
+        try (StoreLock.Held h = lock.acquire()) {
+            return Staging.create(tmp, kind);
         } catch (IOException e) {
             throw new UserError("store " + root + ": cannot make a scratch dir (" + e.getMessage() + ")", e);
         }
-        try (staging; in) {
-            Path diff = staging.dir().resolve(LayerInfo.DIFF_DIR);
-            Posix.mkdir(diff.toString(), 0755);
-            ExtractResult r = SafeExtractor.extract(in, source, diff, extractOptions);
-            if (!r.hasRootEntry() && parent != null) inheritRoot(layerDir(parent), diff);
-            writeIndex(diff);
-            if (expectDiffId != null && !r.diffId().equals(expectDiffId)) {
-                throw new UserError(source + ": its digest is " + r.diffId() + ", not " + expectDiffId);
-            }
-            String chain = Ids.chainId(parent == null ? null : parent.chainId(), r.diffId());
-            LayerInfo info = new LayerInfo(chain, r.diffId(), chain, parent == null ? null : parent.id(), r.size(),
-                    now(), LayerInfo.DIFF_DIR, comment);
-            StoreFiles.writeJson(staging.dir().resolve(LAYER_JSON), info);
-            Posix.syncfs(staging.dir().toString()); // the extracted files, before the rename publishes them
-            try (StoreLock.Held h = lock.acquire()) {
-                Path dest = layers.resolve(info.hex());
-                if (Files.exists(dest.resolve(LAYER_JSON))) {
-                    return new Imported(readLayer(dest), true);
-                }
-                if (parent != null && !Files.exists(layers.resolve(parent.hex()).resolve(LAYER_JSON))) {
-                    throw new UserError("parent layer " + parent.id() + " was removed during the import");
-                }
-                Posix.rename(staging.dir().toString(), dest.toString());
-                StoreFiles.fsyncDir(layers);
-                return new Imported(info, false);
-            }
-        } catch (IOException e) {
-            throw new UserError(source + ": import failed (" + e.getMessage() + ")", e);
-        } catch (FsException e) {
-            throw new UserError(source + ": import failed (" + e.getMessage() + ")", e);
-        }
+    }
+
+    StoreLock lock() {
+        return lock;
     }
 
     /** All layers, oldest first. */
@@ -302,6 +429,11 @@ public final class Store {
         return removed;
     }
 
+    /** Unpublishes a layer (store lock held); closing the result deletes it. */
+    Staging trashLayer(LayerInfo l) {
+        return moveToTrash(layers.resolve(l.hex()), layers);
+    }
+
     static String short12(String id) {
         String h = Ids.hex(id);
         return h.length() > 12 ? h.substring(0, 12) : h;
@@ -315,9 +447,18 @@ public final class Store {
      * A null name picks an unused one.
      */
     public ContainerInfo createContainer(String name, String layerRef) {
+        try (StoreLock.Held h = lock.acquire()) {
+            return createContainer(name, layerRef == null ? null : layer(layerRef), null, null);
+        }
+    }
+
+    /**
+     * Makes a container on {@code layer} (null: nothing); {@code imageId} and {@code config} (the
+     * image config's bytes) name the image it comes from, or are null.
+     */
+    ContainerInfo createContainer(String name, LayerInfo layer, String imageId, byte[] config) {
         if (name != null) checkName(name);
         try (StoreLock.Held h = lock.acquire()) {
-            LayerInfo layer = layerRef == null ? null : layer(layerRef);
             if (layer != null) chain(layer); // its parents must all be there
             String n = name != null ? name : ContainerNames.generate(c -> Files.exists(containers.resolve(c)));
             Path dest = containers.resolve(n);
@@ -329,7 +470,8 @@ public final class Store {
             makeDir(build.resolve("work"), null);
             if (layer == null) makeDir(build.resolve("base"), null);
             Files.createFile(build.resolve(IN_USE));
-            ContainerInfo info = new ContainerInfo(n, layer == null ? null : layer.id(), now());
+            ContainerInfo info = new ContainerInfo(n, layer == null ? null : layer.id(), now(), imageId);
+            if (config != null) StoreFiles.writeBytes(build.resolve(Images.CONTAINER_CONFIG), config);
             StoreFiles.writeJson(build.resolve(CONTAINER_JSON), info);
             Posix.rename(build.toString(), dest.toString());
             StoreFiles.fsyncDir(containers);

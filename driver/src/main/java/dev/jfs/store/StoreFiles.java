@@ -25,7 +25,11 @@ final class StoreFiles {
 
     /** Writes JSON through a tmp file in the same directory, fsync, rename, fsync of the directory. */
     static void writeJson(Path file, Object value) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(value);
+        writeBytes(file, JSON.writeValueAsBytes(value));
+    }
+
+    /** Writes bytes durably and atomically, as {@link #writeJson}. */
+    static void writeBytes(Path file, byte[] bytes) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -4,6 +4,8 @@ import dev.jfs.UserError;
 import dev.jfs.archive.Compression;
 import dev.jfs.archive.LayerCommit;
 import dev.jfs.changes.StackViews;
+import dev.jfs.image.ImageRef;
+import dev.jfs.store.Image;
 import dev.jfs.store.Store;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -17,6 +19,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code jfs commit}: the upper as an OCI layer tar (SPEC 4), byte-for-byte reproducible. With
@@ -26,7 +29,9 @@ import picocli.CommandLine.Option;
 @Command(name = "commit", mixinStandardHelpOptions = true,
         description = {"Write what the upper changed as an OCI layer tar and print its digests:",
                 "'diffID sha256:...' (the uncompressed tar), 'blob sha256:...' (with --compress),",
-                "'layer sha256:...' (CONTAINER: the new layer of the store)."})
+                "'layer sha256:...' (CONTAINER: the new layer of the store), 'image sha256:...' (the image made",
+                "of a container of an image, or with NAME[:TAG] or -c: its config has the layer's diffID appended,",
+                "a history entry with -m as comment, and the -c changes)."})
 final class CommitCommand implements Callable<Integer> {
     @Mixin
     StackArgs stack;
@@ -39,8 +44,18 @@ final class CommitCommand implements Callable<Integer> {
             description = "compression of the file -o writes (the store keeps layers extracted)")
     String compress;
 
-    @Option(names = {"-m", "--message"}, paramLabel = "MESSAGE", description = "a comment kept with the stored layer")
+    @Option(names = {"-m", "--message"}, paramLabel = "MESSAGE",
+            description = "a comment kept with the stored layer and in the image's history")
     String message;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "NAME[:TAG]",
+            description = "CONTAINER: tag the image made (TAG default latest)")
+    String imageName;
+
+    @Option(names = {"-c", "--change"}, paramLabel = "INSTRUCTION",
+            description = "CONTAINER: apply a Dockerfile instruction to the image's config: CMD, ENTRYPOINT, ENV,"
+                    + " WORKDIR, USER, LABEL, EXPOSE, VOLUME, STOPSIGNAL")
+    java.util.List<String> changes = new java.util.ArrayList<>();
 
     @Override
     public Integer call() throws IOException {
@@ -48,6 +63,7 @@ final class CommitCommand implements Callable<Integer> {
         if (!stack.namesContainer()) {
             if (output == null) throw new UserError("-o FILE is needed with --lower/--upper (- for standard output)");
             if (message != null) throw new UserError("-m: only a commit into the store (jfs commit CONTAINER) keeps a message");
+            if (!changes.isEmpty()) throw new UserError("-c: only a commit into the store (jfs commit CONTAINER) makes an image");
             StackViews views = StackViews.open(stack.resolve(null));
             LayerCommit.Result r = writeFile(views, compression, null);
             report(r, null);
@@ -59,15 +75,25 @@ final class CommitCommand implements Callable<Integer> {
             System.err.println("jfs commit: warning: container " + stack.container + " is in use (" + busy
                     + "): the layer holds its upper as it is while being read");
         }
+        ImageRef tag = imageName == null ? null : ImageRef.parse(imageName);
         StackViews views = StackViews.open(stack.resolve(store));
         LayerCommit.Result[] written = new LayerCommit.Result[1];
-        Store.Imported stored = store.commit(stack.container, storeCopy -> {
+        Store.LayerWriter writer = storeCopy -> {
             written[0] = output == null
                     ? commit(views, Compression.NONE, storeCopy, null)
                     : writeFile(views, compression, storeCopy);
             return written[0].diffId();
-        }, message);
-        report(written[0], stored.layer().id());
+        };
+        // A container of an image, or a commit asking for a name or changes, makes an image; a
+        // container of a bare layer keeps the layer-only commit it always had.
+        if (store.container(stack.container).image() == null && tag == null && changes.isEmpty()) {
+            Store.Imported stored = store.commit(stack.container, writer, message);
+            report(written[0], stored.layer().id());
+            return 0;
+        }
+        Image image = store.images().commit(stack.container, writer, message, changes, tag);
+        report(written[0], image.top().id());
+        ("-".equals(output) ? System.err : System.out).println("image " + image.id());
         return 0;
     }
 

@@ -1,26 +1,34 @@
 package dev.jfs.cli;
 
 import dev.jfs.store.ContainerInfo;
+import dev.jfs.store.Image;
 import dev.jfs.store.Store;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jfs create [--name NAME] [LAYER]}: a container on a layer's chain, in constant time. */
+/** {@code jfs create [--name NAME] [IMAGE|LAYER]}: a container on an image or a layer's chain, in constant time. */
 @Command(name = "create", mixinStandardHelpOptions = true,
-        description = "Make a container: an empty upper and work dir on top of a layer and its parents."
-                + " Prints the container's name.")
+        description = "Make a container: an empty upper and work dir on top of an image's layers (or a layer and"
+                + " its parents). Prints the container's name.")
 final class CreateCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "its name (default: a generated one)")
     String name;
 
-    @Parameters(paramLabel = "LAYER", arity = "0..1", description = "top layer id or unique prefix (default: nothing)")
-    String layer;
+    @Parameters(paramLabel = "IMAGE|LAYER", arity = "0..1",
+            description = "an image (NAME[:TAG], NAME@DIGEST, id prefix) or a top layer id or prefix (default: nothing)")
+    String from;
 
     @Override
     public Integer call() {
-        ContainerInfo c = Store.open().createContainer(name, layer);
+        Store store = Store.open();
+        Image image = from == null ? null : store.images().find(from);
+        if (from != null && image == null && !from.matches("(sha256:)?[0-9a-f]{1,64}")) {
+            throw new dev.jfs.UserError("no such image: " + from);
+        }
+        ContainerInfo c = image != null ? store.images().createContainer(name, image.id())
+                : store.createContainer(name, from);
         System.out.println(c.name());
         return 0;
     }

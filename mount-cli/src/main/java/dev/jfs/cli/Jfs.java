@@ -24,6 +24,12 @@ public final class Jfs implements Runnable {
         COMMANDS.put("create", CreateCommand::new);
         COMMANDS.put("ls", LsCommand::new);
         COMMANDS.put("rm", RmCommand::new);
+        COMMANDS.put("import", ImportCommand::new);
+        COMMANDS.put("images", ImagesCommand::new);
+        COMMANDS.put("image", ImageCommand::new);
+        COMMANDS.put("history", HistoryCommand::new);
+        COMMANDS.put("tag", TagCommand::new);
+        COMMANDS.put("rmi", RmiCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */

@@ -19,7 +19,7 @@ final class StackArgs {
             description = "the mount's work dir, for its hard-link index (default: UPPER.work)")
     Path work;
 
-    @Parameters(paramLabel = "CONTAINER", arity = "0..1", description = "a container of the store")
+    @Parameters(index = "0", paramLabel = "CONTAINER", arity = "0..1", description = "a container of the store")
     String container;
 
     /** The stack named; a container counts this process as its user until it exits. */
