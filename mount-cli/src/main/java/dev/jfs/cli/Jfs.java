@@ -30,6 +30,7 @@ public final class Jfs implements Runnable {
         COMMANDS.put("history", HistoryCommand::new);
         COMMANDS.put("tag", TagCommand::new);
         COMMANDS.put("rmi", RmiCommand::new);
+        COMMANDS.put("build", BuildCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */
