@@ -13,8 +13,17 @@ final class StepKey {
 
     static String of(String parentImageId, String instruction, String... extra) {
         MessageDigest md = CopyStep.sha256();
-        md.update(("jfs-build-v1\n" + parentImageId + "\n" + instruction + "\n").getBytes(StandardCharsets.UTF_8));
-        for (String e : extra) md.update((e + "\n").getBytes(StandardCharsets.UTF_8));
+        field(md, "jfs-build-v1");
+        field(md, parentImageId);
+        field(md, instruction);
+        for (String e : extra) field(md, e);
         return CopyStep.hex(md.digest());
+    }
+
+    /** Each field with its length first: no two lists of fields hash alike. */
+    private static void field(MessageDigest md, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        md.update((b.length + ":").getBytes(StandardCharsets.US_ASCII));
+        md.update(b);
     }
 }
