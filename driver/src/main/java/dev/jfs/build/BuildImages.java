@@ -63,6 +63,11 @@ final class BuildImages {
         return store.images().add(config, blobs(parent), List.of());
     }
 
+    /** An image with {@code parent}'s layers and history and a changed {@code config} (docker's implicit PATH). */
+    Image sameHistory(Image parent, ImageConfig config) {
+        return store.images().add(config, blobs(parent), List.of());
+    }
+
     /** A new container on {@code image}, removed when the build ends. */
     String container(Image image) {
         String name = "jfs-build-" + UUID.randomUUID().toString().substring(0, 12);

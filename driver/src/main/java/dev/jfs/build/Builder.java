@@ -33,6 +33,8 @@ public final class Builder {
     public record Options(Path context, Path dockerfile, String dockerfileName, List<String> tags,
             Map<String, String> buildArgs, String target, boolean noCache, Long timestamp) {}
 
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private final Store store;
     private final StepRunner runner;
     private final PrintStream progress;
@@ -159,7 +161,7 @@ public final class Builder {
             From from = s.from();
             String name = expand(lexer, from.source(), from.image(), metaArgs::get);
             announce(from.source(), "FROM " + name + (s.name() != null ? " AS " + s.name() : ""), false);
-            Image current = base(name, s);
+            Image current = withDefaultPath(base(name, s));
             Map<String, String> args = new LinkedHashMap<>();
             ConfigEditor.StageFlags flags = new ConfigEditor.StageFlags();
             List<Instruction> steps = new ArrayList<>();
@@ -177,6 +179,15 @@ public final class Builder {
                 current = step(steps.get(i), current, args, flags, i < triggerCount);
             }
             return current;
+        }
+
+        /** A stage's config gets docker's PATH when its base has none, as docker and buildah give it. */
+        private Image withDefaultPath(Image base) {
+            List<String> env = base.config().runConfig().env;
+            if (env != null && env.stream().anyMatch(e -> e.startsWith("PATH="))) return base;
+            ImageConfig c = BuildImages.copy(base.config());
+            ConfigEditor.setEnv(c.runConfig(), "PATH", DEFAULT_PATH);
+            return images.sameHistory(base, c);
         }
 
         private Image base(String name, Dockerfile.Stage s) {
@@ -243,7 +254,7 @@ public final class Builder {
             ContainerConfig cc = current.config().runConfig();
             List<String> argv = r.command().argv(ConfigEditor.shell(cc));
             List<String> env = Variables.runEnvironment(cc.env, args);
-            if (env.stream().noneMatch(e -> e.startsWith("PATH="))) env.add("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            if (env.stream().noneMatch(e -> e.startsWith("PATH="))) env.add("PATH=" + DEFAULT_PATH);
             String cwd = cc.workingDir == null || cc.workingDir.isEmpty() ? "/" : cc.workingDir;
             String user = cc.user == null ? "" : cc.user;
             List<String> argWords = new ArrayList<>();

@@ -46,7 +46,7 @@ final class Owners {
         }
         for (String line : Files.readAllLines(Path.of(root.hostPath(e.rel())), StandardCharsets.UTF_8)) {
             String[] fields = line.split(":", -1);
-            if (fields.length >= 3 && fields[0].equals(name)) return fields;
+            if (fields.length >= (file.endsWith("passwd") ? 4 : 3) && fields[0].equals(name)) return fields;
         }
         throw new UserError(where + ": --chown=" + spec + ": no " + (file.endsWith("passwd") ? "user " : "group ") + name + " in the image's /" + file);
     }
