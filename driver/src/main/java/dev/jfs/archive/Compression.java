@@ -21,7 +21,7 @@ public enum Compression {
     }
 
     /** A stream compressing into {@code out}; closing it ends the stream and closes {@code out}. */
-    OutputStream wrap(OutputStream out) throws IOException {
+    public OutputStream wrap(OutputStream out) throws IOException {
         return switch (this) {
             case NONE -> out;
             // java.util.zip writes a fixed header (no name, mtime 0): reproducible.

@@ -33,6 +33,12 @@ public final class Digests {
         return s;
     }
 
+    /** The OCI ChainID of a layer: its diffID on no parent, else sha256 of "PARENT_CHAIN DIFFID". */
+    public static String chainId(String parentChainId, String diffId) {
+        if (parentChainId == null) return diffId;
+        return sha256((parentChainId + " " + diffId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The hex part of {@code sha256:<hex>}. */
     public static String hex(String digest) {
         return digest.startsWith(SHA256) ? digest.substring(SHA256.length()) : digest;

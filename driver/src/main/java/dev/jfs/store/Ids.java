@@ -17,8 +17,7 @@ final class Ids {
 
     /** The OCI ChainID of a layer: its diffID on no parent, else sha256(parentChain + " " + diffID). */
     static String chainId(String parentChainId, String diffId) {
-        if (parentChainId == null) return diffId;
-        return SHA256 + sha256Hex(parentChainId + " " + diffId);
+        return dev.jfs.image.Digests.chainId(parentChainId, diffId);
     }
 
     static String sha256Hex(String s) {

@@ -119,7 +119,11 @@ public final class Images {
      * and {@code layers} (bottom first, one per diffID, blobs already in the store).
      */
     public Image add(ImageConfig config, List<LayerBlob> layers, List<ImageRef> tags) {
-        byte[] configBytes = OciJson.write(config);
+        return add(OciJson.write(config), layers, tags);
+    }
+
+    /** Adds an image of config bytes kept as given (its id stays) and an OCI manifest jfs writes for them. */
+    public Image add(byte[] configBytes, List<LayerBlob> layers, List<ImageRef> tags) {
         List<Descriptor> ls = new ArrayList<>();
         for (LayerBlob b : layers) ls.add(new Descriptor(b.mediaType(), b.digest(), b.size()));
         Manifest m = Manifest.oci(new Descriptor(MediaTypes.OCI_CONFIG, Digests.sha256(configBytes), configBytes.length), ls);

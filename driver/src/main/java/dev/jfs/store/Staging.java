@@ -18,7 +18,7 @@ import java.util.HexFormat;
  * the scratch dirs whose process is gone, never one that is still being filled. Created under the
  * store lock, so that creation and cleanup never interleave.
  */
-final class Staging implements AutoCloseable {
+public final class Staging implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String LOCK_SUFFIX = ".lock";
 
@@ -62,7 +62,7 @@ final class Staging implements AutoCloseable {
         return HexFormat.of().formatHex(b);
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 

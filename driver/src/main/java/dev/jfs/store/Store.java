@@ -53,6 +53,7 @@ import java.util.regex.Pattern;
  * ROOT/containers/NAME/config.json     the image config of the image it was made from, if any
  * ROOT/containers/NAME/upper/, work/   the container's writable layer and copy-up scratch
  * ROOT/containers/NAME/base/           (only for a container made from no layer) an empty lower
+ * ROOT/containers/NAME/init/           (once it has run) the runtime's mount points, a lower above the image
  * ROOT/containers/NAME/in-use.lock     held (shared) by every process using the container
  * ROOT/tmp/                            scratch dirs being built, and trash being removed
  * </pre>
@@ -77,6 +78,7 @@ public final class Store {
     private static final String LAYER_JSON = "layer.json";
     private static final String CONTAINER_JSON = "container.json";
     private static final String IN_USE = "in-use.lock";
+    private static final String INIT_LAYER = "init";
     /** The lock a jfs mount daemon holds in its work dir while it serves (MountCommand.serve). */
     private static final String MOUNT_LOCK = "work/jfs.lock";
     /** Containers this process uses (see {@link #containerStack}), held until it exits. */
@@ -321,8 +323,32 @@ public final class Store {
         return images;
     }
 
+    /** A scratch directory in the store's tmp/ (same filesystem), removed when closed or by the next command once its process is gone. */
+    public interface ScratchDir extends AutoCloseable {
+        Path dir();
+
+        @Override
+        void close();
+    }
+
+    /** A new scratch dir (downloads waiting to be imported, say); see {@link ScratchDir}. */
+    public ScratchDir scratchDir(String kind) {
+        Staging s = staging(kind);
+        return new ScratchDir() {
+            @Override
+            public Path dir() {
+                return s.dir();
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
+    }
+
     /** A new scratch dir under tmp/, removed when closed. */
-    Staging staging(String kind) {
+    public Staging staging(String kind) {
         try (StoreLock.Held h = lock.acquire()) {
             return Staging.create(tmp, kind);
         } catch (IOException e) {
@@ -556,6 +582,9 @@ public final class Store {
             }
             for (LayerInfo l : chain(readLayer(top))) lowers.add(layerDir(l));
         }
+        // The runtime's mount points (runtime/InitLayer), between the image and the upper as docker has them.
+        Path init = dir.resolve(INIT_LAYER);
+        if (Files.isDirectory(init)) lowers.add(0, init);
         if (lowers.size() > LayerStack.MAX_LOWERS) {
             throw new UserError("container " + name + ": " + lowers.size() + " layers, at most " + LayerStack.MAX_LOWERS);
         }

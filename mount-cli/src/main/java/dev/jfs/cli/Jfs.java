@@ -30,6 +30,14 @@ public final class Jfs implements Runnable {
         COMMANDS.put("history", HistoryCommand::new);
         COMMANDS.put("tag", TagCommand::new);
         COMMANDS.put("rmi", RmiCommand::new);
+        COMMANDS.put("save", SaveCommand::new);
+        COMMANDS.put("load", LoadCommand::new);
+        COMMANDS.put("run", RunCommand::new);
+        COMMANDS.put("start", StartCommand::new);
+        COMMANDS.put("pull", PullCommand::new);
+        COMMANDS.put("push", PushCommand::new);
+        COMMANDS.put("login", LoginCommand::new);
+        COMMANDS.put("logout", LogoutCommand::new);
         COMMANDS.put("build", BuildCommand::new);
     }
 
