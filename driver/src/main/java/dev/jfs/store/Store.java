@@ -360,6 +360,16 @@ public final class Store {
         return lock;
     }
 
+    /**
+     * Runs {@code work} holding the store lock, so that what it publishes and what names it go in
+     * together (no rmi's garbage collection in between). Keep it short: other jfs processes wait.
+     */
+    public <T> T locked(java.util.function.Supplier<T> work) {
+        try (StoreLock.Held h = lock.acquire()) {
+            return work.get();
+        }
+    }
+
     /** All layers, oldest first. */
     public List<LayerInfo> layers() {
         List<LayerInfo> out = new ArrayList<>();

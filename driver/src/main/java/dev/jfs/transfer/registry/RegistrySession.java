@@ -56,7 +56,7 @@ public final class RegistrySession {
     }
 
     /** Where a failure of a request is classified: what went wrong reaching the registry. */
-    private enum Failure { REFUSED, TIMEOUT, PLAIN_HTTP, CERTIFICATE, TLS, NOT_REGISTRY }
+    private enum Failure { REFUSED, TIMEOUT, NOT_REGISTRY, PLAIN_HTTP, TLS, CERTIFICATE }
 
     private record Attempt(Failure failure, String detail) {}
 
@@ -155,7 +155,7 @@ public final class RegistrySession {
                     + " (use --tls-verify=false to allow it)");
             case CERTIFICATE -> new UserError(subject + ": TLS certificate of " + host + " not trusted (" + worst.detail() + ")");
             case TLS -> new UserError(subject + ": TLS failure talking to " + host + " (" + worst.detail() + ")");
-            case NOT_REGISTRY -> new UserError(subject + ": " + who(subject) + " is not a registry (" + worst.detail() + ")");
+            case NOT_REGISTRY -> new UserError(subject + ": " + host + " is not a registry (" + worst.detail() + ")");
         };
     }
 
