@@ -73,6 +73,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         List<BindMount> mounts = volumes.stream().map(BindMount::parse).toList();
         RunOptions options = new RunOptions(entrypoint, command, env, workdir, user, hostname, tty, mounts);
+        Stdio stdio = stdio(interactive || tty);
+        ContainerRun.checkCanRun(tty, stdio); // before a container is made that could never run
         Store store = Store.open();
         ContainerInfo c = CreateCommand.create(store, name, image);
         ProcessSpec spec;
@@ -84,10 +86,15 @@ final class RunCommand implements Callable<Integer> {
             throw e;
         }
         try {
-            return runInContainer(store, c.name(), spec, interactive || tty);
+            return runInContainer(store, c.name(), spec, stdio);
         } finally {
             if (remove) store.removeContainer(c.name());
         }
+    }
+
+    /** This process's descriptors for the container; stdin only if {@code input}. */
+    static Stdio stdio(boolean input) {
+        return input ? Stdio.inherit() : Stdio.inheritOutput();
     }
 
     /** What the container's image config says of its process. */
@@ -96,9 +103,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /** Runs and returns the exit status; a command the container lacks is docker's 127 (or 126). */
-    static int runInContainer(Store store, String container, ProcessSpec spec, boolean input) {
+    static int runInContainer(Store store, String container, ProcessSpec spec, Stdio stdio) {
         try {
-            return ContainerRun.run(store, container, spec, input ? Stdio.inherit() : Stdio.inheritOutput());
+            return ContainerRun.run(store, container, spec, stdio);
         } catch (CommandNotRunnable e) {
             System.err.println("jfs: " + e.getMessage());
             return e.exitStatus();

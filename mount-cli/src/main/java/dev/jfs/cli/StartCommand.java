@@ -37,6 +37,6 @@ final class StartCommand implements Callable<Integer> {
                 : ProcessSpec.compose(RunCommand.imageSettings(store, container),
                         new RunOptions(null, null, null, null, null, null, interactive, null), container);
         if (!interactive) spec = spec.withTty(false); // a terminal only for someone typing at it
-        return RunCommand.runInContainer(store, container, spec, interactive);
+        return RunCommand.runInContainer(store, container, spec, RunCommand.stdio(interactive));
     }
 }

@@ -50,6 +50,26 @@ class RunTerminalTest {
         assertEquals(List.of(), names(root.resolve("containers")), "--rm removed the container");
     }
 
+    @Test
+    void closingTheTerminalEndsTheContainerAndItsMount() throws Exception {
+        Path root = tmp.resolve("store");
+        ok(jfs(root, "import", RunProcs.busyboxTar(tmp).toString(), "busybox:hup"));
+        Tmux tmux = new Tmux("jfs-run-hup-" + ProcessHandle.current().pid());
+        try {
+            tmux.start(launcher(root) + " run -it --name hup busybox:hup sh", 80, 24);
+            tmux.await("/ #");
+        } finally {
+            tmux.kill();
+        }
+        // sh as PID 1 ignores the SIGHUP passed on; the container is killed after the grace period
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (CliProcess.sh("cat /proc/mounts").contains(root.toString()) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertFalse(CliProcess.sh("cat /proc/mounts").contains(root.toString()), "the container's mount ended");
+        ok(jfs(root, "rm", "hup"));
+    }
+
     /** A script that runs this build's jfs with the test's store. */
     private Path launcher(Path root) throws IOException {
         List<String> cmd = CliProcess.java("dev.jfs.cli.Jfs");
