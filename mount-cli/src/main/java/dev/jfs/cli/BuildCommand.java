@@ -3,7 +3,7 @@ package dev.jfs.cli;
 import dev.jfs.UserError;
 import dev.jfs.build.BuildFailed;
 import dev.jfs.build.Builder;
-import dev.jfs.build.StepRunner;
+import dev.jfs.build.ContainerStepRunner;
 import dev.jfs.store.Image;
 import dev.jfs.store.Store;
 import java.io.IOException;
@@ -78,7 +78,7 @@ final class BuildCommand implements Callable<Integer> {
         if (ts != null && ts < 0) throw new UserError("--timestamp " + ts + ": before 1970");
         Store store = Store.open();
         PrintStream out = System.out;
-        Builder builder = new Builder(store, runner(), out, out, System.err);
+        Builder builder = new Builder(store, new ContainerStepRunner(store), out, out, System.err);
         String name = file != null ? file : "Dockerfile";
         try {
             Image image = builder.build(new Builder.Options(ctx, dockerfile, name, tags, args, target, noCache, ts));
@@ -89,11 +89,5 @@ final class BuildCommand implements Callable<Integer> {
             System.err.println("jfs build: " + e.getMessage());
             return e.status();
         }
-    }
-
-    private static StepRunner runner() {
-        return (container, argv, env, cwd, user, caches, out, err) -> {
-            throw new UserError("RUN needs the container runtime (jfs run), which this jfs lacks");
-        };
     }
 }

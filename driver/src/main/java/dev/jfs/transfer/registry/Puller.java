@@ -14,7 +14,6 @@ import dev.jfs.store.Image;
 import dev.jfs.store.Store;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code jfs pull}: a manifest (the platform's, if the reference names an index), its config,
@@ -109,7 +109,11 @@ public final class Puller {
         }
     }
 
-    /** Downloads and stages the layers the store lacks, publishes them; returns how many blobs came over the network. */
+    /**
+     * Downloads and stages the layers the store lacks, publishes them; returns how many blobs came
+     * over the network. The layer being imported streams straight from the registry into the
+     * importer; the pool meanwhile downloads the next ones into scratch files.
+     */
     private int importLayers(RegistryClient client, Manifest manifest, ImageConfig config, String subject) {
         int n = manifest.layers.size();
         List<String> chains = new ArrayList<>();
@@ -118,7 +122,7 @@ public final class Puller {
             chain = chainId(chain, Digests.check(diffId, subject + ": config diff_id"));
             chains.add(chain);
         }
-        List<Future<Path>> downloads = new ArrayList<>();
+        List<Download> downloads = new ArrayList<>();
         List<Store.StagedLayer> staged = new ArrayList<>();
         int fetched = 0;
         ExecutorService pool = Parallel.pool("jfs-pull");
@@ -128,8 +132,9 @@ public final class Puller {
                 String digest = Digests.check(d.digest, subject + ": layer");
                 boolean needed = !store.hasLayer(chains.get(i)) || !store.blobs().has(digest);
                 if (needed && !store.blobs().has(digest)) {
-                    Path file = scratch.dir().resolve(Digests.hex(digest));
-                    downloads.add(pool.submit(() -> download(client, d, file, subject)));
+                    Download dl = new Download(client, d, scratch.dir().resolve(Digests.hex(digest)), subject);
+                    if (fetched > 0) dl.future = pool.submit(dl::toFile); // the first streams into the importer at once
+                    downloads.add(dl);
                     fetched++;
                 } else {
                     downloads.add(null);
@@ -143,13 +148,23 @@ public final class Puller {
                     parent = new Store.Parent(store.layer(chains.get(i)), store.layerDir(store.layer(chains.get(i))));
                     continue;
                 }
-                Path file = downloads.get(i) == null ? null : Parallel.await(downloads.get(i));
-                InputStream in = file == null ? store.blobs().open(d.digest) : Files.newInputStream(file);
-                Store.StagedLayer s = store.stageLayer(in, subject + ": layer " + Digests.shortId(d.digest), parent,
-                        new Store.Expect(config.diffIds().get(i), d.digest, MediaTypes.toOci(d.mediaType)), null, null);
+                Download dl = downloads.get(i);
+                VerifiedBlob direct = dl == null ? null : dl.claim();
+                InputStream in = dl == null ? store.blobs().open(d.digest)
+                        : direct != null ? direct : Files.newInputStream(dl.downloaded());
+                Store.StagedLayer s;
+                try {
+                    s = store.stageLayer(in, subject + ": layer " + Digests.shortId(d.digest), parent,
+                            new Store.Expect(config.diffIds().get(i), d.digest, MediaTypes.toOci(d.mediaType)), null, null);
+                } catch (UserError e) {
+                    UserError wrongBytes = direct == null ? null : direct.verdict();
+                    throw wrongBytes != null ? wrongBytes : e;
+                } finally {
+                    if (direct != null) direct.release();
+                }
                 staged.add(s);
                 parent = s.asParent();
-                if (file != null) Files.deleteIfExists(file);
+                if (dl != null) Files.deleteIfExists(dl.file);
             }
             store.publish(staged);
             return fetched;
@@ -161,31 +176,134 @@ public final class Puller {
         }
     }
 
-    /** One blob into {@code file}, its digest and size checked as it streams; a mismatch deletes it and fails. */
-    private Path download(RegistryClient client, Descriptor d, Path file, String subject) throws IOException {
-        progress.started(d.digest, d.size);
-        RegistryClient.BlobStream s = client.openBlob(d.digest);
-        long done = 0;
-        try (InputStream in = s.in(); OutputStream out = Files.newOutputStream(file)) {
-            DigestingInputStream digesting = new DigestingInputStream(in, out);
-            byte[] buf = new byte[1 << 16];
-            for (int r; (r = digesting.read(buf)) > 0; ) {
-                done += r;
-                if (d.size > 0 && done > d.size) break;
-                progress.advanced(d.digest, done);
-            }
-            if ((d.size > 0 && done != d.size) || !digesting.digest().equals(d.digest)) {
-                throw new UserError(subject + ": the registry sent blob " + d.digest + " with "
-                        + (d.size > 0 && done != d.size ? (done > d.size ? "more than " : "") + done + " bytes, not " + d.size
-                        : "digest " + digesting.digest()) + ": refused, nothing stored");
-            }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(file);
-            if (e instanceof IOException io) throw new UserError(subject + ": downloading blob " + d.digest + " failed (" + io.getMessage() + ")", io);
-            throw e;
+    /**
+     * One layer blob: either downloaded into a scratch file by the pool, or, if the importer
+     * reaches it first, streamed to the importer directly. Whichever claims it first does it.
+     */
+    private final class Download {
+        final RegistryClient client;
+        final Descriptor descriptor;
+        final Path file;
+        final String subject;
+        final AtomicBoolean claimed = new AtomicBoolean();
+        volatile Future<Path> future;
+
+        Download(RegistryClient client, Descriptor descriptor, Path file, String subject) {
+            this.client = client;
+            this.descriptor = descriptor;
+            this.file = file;
+            this.subject = subject;
         }
-        progress.finished(d.digest, "done");
-        return file;
+
+        /** The pool's task: the blob into {@code file} (a wrong blob deletes it and fails); null if claimed already. */
+        Path toFile() throws IOException {
+            if (!claimed.compareAndSet(false, true)) return null;
+            VerifiedBlob in = new VerifiedBlob(client, descriptor, subject);
+            try {
+                Files.copy(in, file);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file);
+                if (e instanceof IOException io) {
+                    throw new UserError(subject + ": downloading blob " + descriptor.digest + " failed (" + io.getMessage() + ")", io);
+                }
+                throw e;
+            } finally {
+                in.release();
+            }
+            return file;
+        }
+
+        /** The registry's stream for the importer, or null if the pool began downloading it (then see {@link #downloaded}). */
+        VerifiedBlob claim() {
+            return claimed.compareAndSet(false, true) ? new VerifiedBlob(client, descriptor, subject) : null;
+        }
+
+        Path downloaded() {
+            return Parallel.await(future);
+        }
+    }
+
+    /**
+     * A blob as the registry streams it, counted against the descriptor's size and digested as it
+     * passes; at its end a wrong size or digest throws, so whatever was reading it (a file, the
+     * importer) stores nothing. Closing it leaves the connection open for {@link #verdict}; only
+     * {@link #release} closes it.
+     */
+    private final class VerifiedBlob extends java.io.FilterInputStream {
+        private final Descriptor d;
+        private final String subject;
+        private final DigestingInputStream digesting;
+        private long done;
+        private boolean checked;
+
+        VerifiedBlob(RegistryClient client, Descriptor d, String subject) {
+            this(d, subject, new DigestingInputStream(client.openBlob(d.digest).in(), null));
+            progress.started(d.digest, d.size);
+        }
+
+        private VerifiedBlob(Descriptor d, String subject, DigestingInputStream digesting) {
+            super(digesting);
+            this.d = d;
+            this.subject = subject;
+            this.digesting = digesting;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int r = in.read(b, off, len);
+            if (r > 0) {
+                done += r;
+                if (d.size > 0 && done > d.size) throw refused("more than " + d.size + " bytes");
+                progress.advanced(d.digest, done);
+            } else if (r < 0 && !checked) {
+                checked = true;
+                if (d.size > 0 && done != d.size) throw refused(done + " bytes, not " + d.size);
+                if (!digesting.digest().equals(d.digest)) throw refused("digest " + digesting.digest());
+                progress.finished(d.digest, "done");
+            }
+            return r;
+        }
+
+        private UserError refused(String what) {
+            return new UserError(subject + ": the registry sent blob " + d.digest + " with " + what + ": refused, nothing stored");
+        }
+
+        /**
+         * After a reader failed part way (a corrupt gzip stream, say): the rest of the blob read
+         * through, and the error saying the registry sent wrong bytes, if it did; else null.
+         */
+        UserError verdict() {
+            try {
+                byte[] buf = new byte[1 << 16];
+                while (read(buf, 0, buf.length) >= 0) {
+                    // counted and digested by read
+                }
+                return null;
+            } catch (UserError e) {
+                return e;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            // see release
+        }
+
+        void release() {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the connection is dropped
+            }
+        }
     }
 
     /** The OCI ChainID: the diffID for a base layer, else sha256(parent ChainID + " " + diffID), as the store names layers. */
