@@ -350,6 +350,30 @@ public final class Store {
         return images;
     }
 
+    /** A scratch directory in the store's tmp/ (same filesystem), removed when closed or by the next command once its process is gone. */
+    public interface ScratchDir extends AutoCloseable {
+        Path dir();
+
+        @Override
+        void close();
+    }
+
+    /** A new scratch dir (downloads waiting to be imported, say); see {@link ScratchDir}. */
+    public ScratchDir scratchDir(String kind) {
+        Staging s = staging(kind);
+        return new ScratchDir() {
+            @Override
+            public Path dir() {
+                return s.dir();
+            }
+
+            @Override
+            public void close() {
+                s.close();
+            }
+        };
+    }
+
     /** A new scratch dir under tmp/, removed when closed. */
     public Staging staging(String kind) {
         try (StoreLock.Held h = lock.acquire()) {

@@ -34,6 +34,11 @@ public final class Jfs implements Runnable {
         COMMANDS.put("load", LoadCommand::new);
         COMMANDS.put("run", RunCommand::new);
         COMMANDS.put("start", StartCommand::new);
+        COMMANDS.put("pull", PullCommand::new);
+        COMMANDS.put("push", PushCommand::new);
+        COMMANDS.put("login", LoginCommand::new);
+        COMMANDS.put("logout", LogoutCommand::new);
+        COMMANDS.put("build", BuildCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */

@@ -1,0 +1,277 @@
+package dev.jfs.transfer.registry;
+
+import dev.jfs.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * The connection to one registry: which scheme it speaks (found by the first request, the
+ * {@code /v2/} ping), the HTTP clients, and authentication. The HTTP clients are made on first
+ * use, and a client for plain http never reads the JDK's CA store.
+ *
+ * <p>Which schemes are tried, in order: on a loopback host, http then https (a local registry is
+ * usually plain, and sending a plain request to a TLS port costs a 400, not a timeout); with
+ * {@code --tls-verify=false}, https unverified then http; otherwise https alone.
+ */
+public final class RegistrySession {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_REDIRECTS = 5;
+    private final String host;
+    private final RegistryOptions options;
+    private final Authorizer authorizer;
+    private URI base;
+    private HttpClient plainClient;
+    private HttpClient tlsClient;
+
+    public RegistrySession(String host, RegistryOptions options, String repositoryForCredentials) {
+        this.host = host;
+        this.options = options;
+        this.authorizer = new Authorizer(host, () -> options.credentials() != null ? options.credentials()
+                : AuthFile.lookup(AuthFile.forLookup(options.env()), host, repositoryForCredentials));
+    }
+
+    public String host() {
+        return host;
+    }
+
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
+    /** Where a failure of a request is classified: what went wrong reaching the registry. */
+    private enum Failure { REFUSED, TIMEOUT, NOT_REGISTRY, PLAIN_HTTP, TLS, CERTIFICATE }
+
+    private record Attempt(Failure failure, String detail) {}
+
+    /**
+     * Pings {@code /v2/} (once): fixes the scheme and learns whether it asks for authentication.
+     * Returns the ping's status (200, or 401 when credentials are needed).
+     */
+    public synchronized int connect(String subject) {
+        if (base != null) return 200;
+        List<String> schemes = new ArrayList<>();
+        if (isLoopback()) {
+            schemes.add("http");
+            schemes.add("https");
+        } else {
+            schemes.add("https");
+            if (!options.tlsVerify()) schemes.add("http");
+        }
+        List<Attempt> failed = new ArrayList<>();
+        for (String scheme : schemes) {
+            URI candidate = URI.create(scheme + "://" + host + "/");
+            try {
+                HttpResponse<byte[]> r = client(scheme).send(RegistryCall.of("GET", "/v2/").request(candidate, null),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (r.statusCode() == 200 || r.statusCode() == 401) {
+                    base = candidate;
+                    return r.statusCode();
+                }
+                failed.add(new Attempt(Failure.NOT_REGISTRY, "GET " + scheme + "://" + host + "/v2/ answered " + r.statusCode()));
+            } catch (IOException e) {
+                failed.add(classify(e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UserError(subject + ": interrupted");
+            }
+        }
+        throw connectError(subject, failed);
+    }
+
+    private boolean isLoopback() {
+        String h = hostName();
+        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1");
+    }
+
+    private String hostName() {
+        return host.startsWith("[") ? host.substring(1, host.indexOf(']'))
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+    }
+
+    private Attempt classify(IOException e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return new Attempt(Failure.REFUSED, "cannot resolve " + hostName());
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException || t instanceof java.security.cert.CertPathValidatorException
+                    || (t instanceof SSLHandshakeException && String.valueOf(t.getMessage()).contains("PKIX"))) {
+                return new Attempt(Failure.CERTIFICATE, rootMessage(t));
+            }
+            if (t instanceof SSLException) {
+                String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+                if (m.contains("unrecognized ssl message") || m.contains("plaintext")) {
+                    return new Attempt(Failure.PLAIN_HTTP, t.getMessage());
+                }
+                root = t;
+            }
+            if (t instanceof ConnectException) {
+                // java.net.http reports a refused connection as ConnectException(ClosedChannelException), no message
+                if (t.getMessage() == null && t.getCause() instanceof ConnectException) continue;
+                return new Attempt(Failure.REFUSED, t.getMessage() == null ? "connection refused"
+                        : t.getMessage().toLowerCase(Locale.ROOT));
+            }
+            if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
+                return new Attempt(Failure.TIMEOUT, "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
+            }
+        }
+        if (root instanceof SSLException) return new Attempt(Failure.TLS, rootMessage(root));
+        return new Attempt(Failure.REFUSED, rootMessage(e));
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable r = t;
+        while (r.getCause() != null && r.getCause() != r) r = r.getCause();
+        return r.getMessage() != null ? r.getMessage() : r.toString();
+    }
+
+    /** The most telling of the failures: a certificate problem says more than a refused plain port. */
+    private UserError connectError(String subject, List<Attempt> failed) {
+        Attempt worst = failed.get(0);
+        for (Attempt a : failed) if (a.failure().ordinal() > worst.failure().ordinal()) worst = a;
+        return switch (worst.failure()) {
+            case REFUSED -> new UserError(subject + ": no such registry: " + host + " (" + worst.detail() + ")");
+            case TIMEOUT -> new UserError(subject + ": no such registry: " + host + " (" + worst.detail() + ")");
+            case PLAIN_HTTP -> new UserError(subject + ": " + who(subject) + " speaks plain http, not TLS"
+                    + " (use --tls-verify=false to allow it)");
+            case CERTIFICATE -> new UserError(subject + ": TLS certificate of " + host + " not trusted (" + worst.detail() + ")");
+            case TLS -> new UserError(subject + ": TLS failure talking to " + host + " (" + worst.detail() + ")");
+            case NOT_REGISTRY -> new UserError(subject + ": " + host + " is not a registry (" + worst.detail() + ")");
+        };
+    }
+
+    private synchronized HttpClient client(String scheme) {
+        if (scheme.equals("http")) {
+            if (plainClient == null) plainClient = newClient(TlsContexts.unused());
+            return plainClient;
+        }
+        if (tlsClient == null) tlsClient = newClient(options.tlsVerify() ? TlsContexts.verified() : TlsContexts.unverified());
+        return tlsClient;
+    }
+
+    private static HttpClient newClient(SSLContext tls) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls).build();
+    }
+
+    /**
+     * Checks that the registry accepts the credentials this session has ({@code jfs login}):
+     * {@code GET /v2/}, answering its challenge with them.
+     */
+    public void checkCredentials(String subject) {
+        HttpResponse<byte[]> r = send(RegistryCall.of("GET", "/v2/"), subject);
+        if (r.statusCode() != 200) throw RegistryErrors.of(subject, "GET /v2/", r);
+    }
+
+    /** Sends a call with the current authorization, answering one challenge; the body as bytes. */
+    HttpResponse<byte[]> send(RegistryCall call, String subject) {
+        return send(call, subject, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /**
+     * Sends a call; a 401 with a challenge is answered and the call sent once more. Any other
+     * status is the caller's to judge. Redirects of GET and HEAD are followed, without the
+     * Authorization header when they leave the registry's host (storage back ends refuse it).
+     */
+    <T> HttpResponse<T> send(RegistryCall call, String subject, HttpResponse.BodyHandler<T> handler) {
+        connect(subject);
+        String auth = authorizer.header();
+        HttpResponse<T> r = exchange(call, auth, handler);
+        if (r.statusCode() == 401) {
+            Optional<String> challenge = r.headers().firstValue("WWW-Authenticate");
+            if (challenge.isEmpty()) return r;
+            discard(r);
+            authorizer.answer(AuthChallenge.parse(challenge.get()), auth, this, subject);
+            auth = authorizer.header();
+            r = exchange(call, auth, handler);
+            if (r.statusCode() == 401) {
+                discard(r);
+                Credentials c = authorizer.credentials();
+                throw c == null ? authorizer.needsCredentials(subject) : authorizer.refused(subject, c);
+            }
+        }
+        boolean follow = call.method().equals("GET") || call.method().equals("HEAD");
+        for (int hops = 0; follow && isRedirect(r.statusCode()); hops++) {
+            if (hops == MAX_REDIRECTS) throw new UserError(subject + ": " + who(subject) + " redirected more than " + MAX_REDIRECTS + " times");
+            String location = r.headers().firstValue("Location").orElseThrow(
+                    () -> new UserError(subject + ": " + who(subject) + " redirected without a Location"));
+            URI next = r.uri().resolve(location);
+            discard(r);
+            call = new RegistryCall(call.method(), next.toString(), call.headers(), null, call.timeout());
+            r = exchange(call, sameServer(next) ? auth : null, handler);
+        }
+        return r;
+    }
+
+    /** A request with the given authorization and no retry (the token fetch uses it too). */
+    HttpResponse<byte[]> sendOnce(RegistryCall call, String authorization) {
+        return exchange(call, authorization, true, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> exchange(RegistryCall call, String authorization, HttpResponse.BodyHandler<T> handler) {
+        return exchange(call, authorization, false, handler);
+    }
+
+    /** @param anyServer send the authorization to whatever server the call names (the token realm) */
+    private <T> HttpResponse<T> exchange(RegistryCall call, String authorization, boolean anyServer,
+                                         HttpResponse.BodyHandler<T> handler) {
+        URI uri = call.uri(base);
+        try {
+            String auth = anyServer || sameServer(uri) ? authorization : null;
+            return client(uri.getScheme()).send(call.request(base, auth), handler);
+        } catch (IOException e) {
+            Attempt a = classify(e);
+            String what = call.method() + " " + uri.getPath();
+            throw switch (a.failure()) {
+                case REFUSED, TIMEOUT -> new UserError(host + ": " + what + " failed (" + a.detail() + ")", e);
+                default -> new UserError(host + ": " + what + ": TLS failure (" + a.detail() + ")", e);
+            };
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError(host + ": interrupted");
+        }
+    }
+
+    private boolean sameServer(URI uri) {
+        return base.getAuthority().equals(uri.getAuthority());
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** Drains and closes a response body that will not be read (a stream keeps the connection otherwise). */
+    static void discard(HttpResponse<?> r) {
+        if (r.body() instanceof InputStream in) {
+            try (in) {
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+            } catch (IOException ignored) {
+                // the connection is dropped instead of reused
+            }
+        }
+    }
+
+    /** The registry as a message names it: "the registry" when the subject (a reference) already names the host. */
+    private String who(String subject) {
+        return subject.startsWith(host + "/") || subject.equals(host) ? "the registry" : host;
+    }
+}
