@@ -34,13 +34,10 @@ public final class ContainerRun {
      * {@link UserError}.
      */
     public static int run(Store store, String name, ProcessSpec spec, Stdio stdio) {
-        if (Posix.geteuid() != 0) throw new UserError("running a container needs root (runc without user namespaces)");
+        checkCanRun(spec.tty(), stdio);
         Runc runc = Runc.find(store.root());
         String busy = store.busyReason(name);
         if (busy != null) throw new UserError("container " + name + " is busy: " + busy);
-        if (spec.tty() && !(stdio.inherits() && RuntimeLibC.get().isatty(0) == 1)) {
-            throw new UserError("the input device is not a TTY (run without -t)");
-        }
         Path dir = store.containerDir(name);
         LayerStack stack = store.containerStack(name);
         try {
@@ -59,6 +56,18 @@ public final class ContainerRun {
             }
         } finally {
             store.release(name);
+        }
+    }
+
+    /**
+     * Fails with the reason if no container could run here as asked: not root, no runc, a
+     * terminal asked for without one. For callers that check before they make a container.
+     */
+    public static void checkCanRun(boolean tty, Stdio stdio) {
+        if (Posix.geteuid() != 0) throw new UserError("running a container needs root (runc without user namespaces)");
+        Runc.binary();
+        if (tty && !(stdio.inherits() && RuntimeLibC.get().isatty(0) == 1)) {
+            throw new UserError("the input device is not a TTY (run without -t)");
         }
     }
 
@@ -104,7 +113,7 @@ public final class ContainerRun {
             copies.add(copy(p.getErrorStream(), stdio.err(), "container-stderr"));
             if (stdio.in() != null) feed(stdio.in(), p.getOutputStream());
         }
-        try (SignalForwarding forwarding = new SignalForwarding(p.pid())) {
+        try (SignalForwarding forwarding = new SignalForwarding(p, () -> runc.kill(id))) {
             int status = waitFor(p);
             for (Thread t : copies) join(t);
             return status;
@@ -117,7 +126,7 @@ public final class ContainerRun {
      */
     private static int runWithTerminal(Runc runc, Path bundle, String id) {
         Process p = start(new ProcessBuilder(runc.runCommand(bundle, id)).inheritIO());
-        try (SignalForwarding forwarding = new SignalForwarding(p.pid())) {
+        try (SignalForwarding forwarding = new SignalForwarding(p, () -> runc.kill(id))) {
             return waitFor(p);
         }
     }

@@ -1,5 +1,6 @@
 package dev.jfs.runtime;
 
+import dev.jfs.image.ContainerConfig;
 import java.util.List;
 
 /**
@@ -9,6 +10,12 @@ import java.util.List;
 public record ImageSettings(List<String> entrypoint, List<String> cmd, List<String> env, String workingDir,
                             String user) {
     public static final ImageSettings NONE = new ImageSettings(List.of(), List.of(), List.of(), null, null);
+
+    /** What an image config's {@code config} says (null: nothing). */
+    public static ImageSettings of(ContainerConfig c) {
+        if (c == null) return NONE;
+        return new ImageSettings(c.entrypoint, c.cmd, c.env, c.workingDir, c.user);
+    }
 
     public ImageSettings {
         entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);

@@ -73,15 +73,24 @@ public final class Runc {
         return cmd;
     }
 
+    /** SIGKILL to the container's PID 1 (the whole container goes with its PID namespace). */
+    void kill(String id) {
+        runQuietly(List.of(binary.toString(), "--root", stateRoot.toString(), "kill", id, "KILL"));
+    }
+
     /**
      * Removes what a runc killed with its container left in the state dir (a second run of the
      * id would fail "container with given ID already exists").
      */
     void deleteStale(String id) {
         if (!Files.exists(stateRoot.resolve(id))) return;
+        runQuietly(List.of(binary.toString(), "--root", stateRoot.toString(), "delete", "--force", id));
+    }
+
+    private void runQuietly(List<String> command) {
         try {
-            Process p = new ProcessBuilder(binary.toString(), "--root", stateRoot.toString(), "delete", "--force", id)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
         } catch (IOException e) {
             throw new UserError(binary + ": cannot run (" + e.getMessage() + ")", e);

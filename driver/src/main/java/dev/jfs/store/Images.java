@@ -193,12 +193,16 @@ public final class Images {
     public Image importRootfs(InputStream in, String source, ImageRef tag, List<String> changes, String message,
                               LongConsumer progress) {
         for (String c : changes) ConfigChanges.apply(new dev.jfs.image.ContainerConfig(), c); // bad -c fails first
-        LayerInfo layer;
-        LayerBlob blob;
-        try (Store.StagedLayer staged = store.stageLayer(in, source, null, Store.Expect.NOTHING, null, progress)) {
-            layer = store.publish(List.of(staged)).get(0);
-            blob = staged.info().blob(); // this import's blob, published with it, whatever the layer had
+        try (Store.StagedLayer staged = store.stageLayer(in, source, null, Store.Expect.NOTHING, null, progress);
+             StoreLock.Held h = store.lock().acquire()) { // no rmi between the layer and the image naming it
+            LayerInfo layer = store.publish(List.of(staged)).get(0);
+            LayerBlob blob = staged.info().blob(); // this import's blob, published with it, whatever the layer had
+            return importedImage(layer, blob, source, tag, changes, message);
         }
+    }
+
+    private Image importedImage(LayerInfo layer, LayerBlob blob, String source, ImageRef tag, List<String> changes,
+                                String message) {
         ImageConfig config = ImageConfig.forThisPlatform();
         config.created = now();
         config.diffIds().add(layer.diffId());

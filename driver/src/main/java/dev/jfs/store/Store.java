@@ -181,7 +181,12 @@ public final class Store {
 
     private Imported importInternal(InputStream raw, String source, LayerInfo parent, String expectDiffId,
                                     String comment, LongConsumer progress) {
-        try (StagedLayer staged = stageLayer(raw, source, parent == null ? null : new Parent(parent, layerDir(parent)),
+        return importInternal(raw, null, source, parent, expectDiffId, comment, progress);
+    }
+
+    private Imported importInternal(InputStream raw, Path ownBlob, String source, LayerInfo parent, String expectDiffId,
+                                    String comment, LongConsumer progress) {
+        try (StagedLayer staged = stage(raw, ownBlob, source, parent == null ? null : new Parent(parent, layerDir(parent)),
                 new Expect(expectDiffId, null, null), comment, progress)) {
             LayerInfo published = publish(List.of(staged)).get(0);
             return new Imported(published, staged.alreadyPresent);
@@ -204,7 +209,8 @@ public final class Store {
     public static final class StagedLayer implements AutoCloseable {
         private final Staging staging;
         private final LayerInfo info;
-        private final boolean alreadyPresent;
+        /** Whether the store had the layer: when staged, and again when published. */
+        private boolean alreadyPresent;
         private final Path blobFile;
 
         private StagedLayer(Staging staging, LayerInfo info, boolean alreadyPresent, Path blobFile) {
@@ -236,12 +242,31 @@ public final class Store {
      */
     public StagedLayer stageLayer(InputStream raw, String source, Parent parent, Expect expect, String comment,
                                   LongConsumer progress) {
+        return stage(raw, null, source, parent, expect, comment, progress);
+    }
+
+    /**
+     * As {@link #stageLayer}, reading either {@code raw} (copied into the blob as it is read) or
+     * {@code ownBlob}, a file in this store's tmp/ (a commit's tar) moved in as the blob: a
+     * committed layer is not written twice.
+     */
+    private StagedLayer stage(InputStream raw, Path ownBlob, String source, Parent parent, Expect expect, String comment,
+                              LongConsumer progress) {
         Staging staging = staging("layer");
+        Path blobFile = staging.dir().resolve("blob");
+        try {
+            if (ownBlob != null) {
+                Files.move(ownBlob, blobFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                raw = Files.newInputStream(blobFile);
+            }
+        } catch (IOException e) {
+            staging.close();
+            throw new UserError(source + ": import failed (" + e.getMessage() + ")", e);
+        }
         try (InputStream counted = progress == null ? raw : new Counting(raw, progress)) {
-            Path blobFile = staging.dir().resolve("blob");
             DigestingInputStream blob;
             ExtractResult r;
-            try (OutputStream blobOut = new java.io.BufferedOutputStream(
+            try (OutputStream blobOut = ownBlob != null ? null : new java.io.BufferedOutputStream(
                     Files.newOutputStream(blobFile, StandardOpenOption.CREATE_NEW), 1 << 16)) {
                 blob = new DigestingInputStream(counted, blobOut);
                 Path diff = staging.dir().resolve(LayerInfo.DIFF_DIR);
@@ -290,9 +315,11 @@ public final class Store {
                 blobs.publish(s.blobFile, s.info.blob().digest());
                 Path dest = layers.resolve(s.info.hex());
                 if (Files.exists(dest.resolve(LAYER_JSON))) {
+                    s.alreadyPresent = true;
                     out.add(readLayer(dest));
                     continue;
                 }
+                s.alreadyPresent = false;
                 if (s.info.parent() != null && !published.contains(s.info.parent())
                         && !Files.exists(layers.resolve(Ids.hex(s.info.parent())).resolve(LAYER_JSON))) {
                     throw new UserError("parent layer " + s.info.parent() + " was removed during the import");
@@ -358,6 +385,16 @@ public final class Store {
 
     StoreLock lock() {
         return lock;
+    }
+
+    /**
+     * Runs {@code work} holding the store lock, so that what it publishes and what names it go in
+     * together (no rmi's garbage collection in between). Keep it short: other jfs processes wait.
+     */
+    public <T> T locked(java.util.function.Supplier<T> work) {
+        try (StoreLock.Held h = lock.acquire()) {
+            return work.get();
+        }
     }
 
     /** All layers, oldest first. */
@@ -736,7 +773,9 @@ public final class Store {
             try (OutputStream out = Files.newOutputStream(tar, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 diffId = writer.writeTo(out);
             }
-            return importOnContainer(container, tar, "the commit of " + container, diffId, comment);
+            ContainerInfo c = container(container);
+            LayerInfo parent = c.layer() == null ? null : layer(c.layer());
+            return importInternal(null, tar, "the commit of " + container, parent, diffId, comment, null);
         } catch (IOException e) {
             throw new UserError("commit " + container + ": cannot write its layer (" + e.getMessage() + ")", e);
         }

@@ -293,18 +293,20 @@ public final class ArchiveLoader {
                 }
                 blobsOfImages.add(blobs);
             }
-            store.publish(staged);
+            return store.locked(() -> { // no rmi between the layers and the images naming them
+                store.publish(staged);
+                List<Loaded> out = new ArrayList<>();
+                for (int i = 0; i < plan.size(); i++) {
+                    PlannedImage p = plan.get(i);
+                    Image image = p.manifest() != null ? store.images().add(p.config(), p.manifest(), p.tags())
+                            : store.images().add(p.config(), blobsOfImages.get(i), p.tags());
+                    out.add(new Loaded(image, p.tags().stream().map(ImageRef::toString).toList()));
+                }
+                return out;
+            });
         } finally {
             staged.forEach(Store.StagedLayer::close);
         }
-        List<Loaded> out = new ArrayList<>();
-        for (int i = 0; i < plan.size(); i++) {
-            PlannedImage p = plan.get(i);
-            Image image = p.manifest() != null ? store.images().add(p.config(), p.manifest(), p.tags())
-                    : store.images().add(p.config(), blobsOfImages.get(i), p.tags());
-            out.add(new Loaded(image, p.tags().stream().map(ImageRef::toString).toList()));
-        }
-        return out;
     }
 
     /**

@@ -22,14 +22,17 @@ final class CreateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Store store = Store.open();
+        ContainerInfo c = create(Store.open(), name, from);
+        System.out.println(c.name());
+        return 0;
+    }
+
+    /** A container of an image, else of a layer id (prefix), else of nothing ({@code from} null). */
+    static ContainerInfo create(Store store, String name, String from) {
         Image image = from == null ? null : store.images().find(from);
         if (from != null && image == null && !from.matches("(sha256:)?[0-9a-f]{1,64}")) {
             throw new dev.jfs.UserError("no such image: " + from);
         }
-        ContainerInfo c = image != null ? store.images().createContainer(name, image.id())
-                : store.createContainer(name, from);
-        System.out.println(c.name());
-        return 0;
+        return image != null ? store.images().createContainer(name, image.id()) : store.createContainer(name, from);
     }
 }

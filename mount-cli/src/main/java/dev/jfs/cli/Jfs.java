@@ -38,6 +38,7 @@ public final class Jfs implements Runnable {
         COMMANDS.put("push", PushCommand::new);
         COMMANDS.put("login", LoginCommand::new);
         COMMANDS.put("logout", LogoutCommand::new);
+        COMMANDS.put("build", BuildCommand::new);
     }
 
     /** This command as picocli runs it: its error needs no second model of the command. */

@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-v", "--volume"}, paramLabel = "HOST:PATH[:ro]", description = "bind a host file or directory")
     List<String> volumes = new ArrayList<>();
 
-    @Parameters(index = "0", paramLabel = "IMAGE", description = "the image (or a layer id)")
+    @Parameters(index = "0", paramLabel = "IMAGE", description = "the image (NAME[:TAG], NAME@DIGEST, id prefix) or a layer id")
     String image;
 
     @Parameters(index = "1..*", paramLabel = "COMMAND", description = "the command and its arguments (default: the image's)")
@@ -73,27 +73,39 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         List<BindMount> mounts = volumes.stream().map(BindMount::parse).toList();
         RunOptions options = new RunOptions(entrypoint, command, env, workdir, user, hostname, tty, mounts);
+        Stdio stdio = stdio(interactive || tty);
+        ContainerRun.checkCanRun(tty, stdio); // before a container is made that could never run
         Store store = Store.open();
-        ContainerInfo c = store.createContainer(name, store.layer(image).id());
+        ContainerInfo c = CreateCommand.create(store, name, image);
         ProcessSpec spec;
         try {
-            spec = ProcessSpec.compose(ImageSettings.NONE, options, c.name());
+            spec = ProcessSpec.compose(imageSettings(store, c.name()), options, c.name());
             spec.save(store.containerDir(c.name()).resolve(ContainerRun.SETTINGS));
         } catch (UserError e) {
             store.removeContainer(c.name()); // nothing ran in it
             throw e;
         }
         try {
-            return runInContainer(store, c.name(), spec, interactive || tty);
+            return runInContainer(store, c.name(), spec, stdio);
         } finally {
             if (remove) store.removeContainer(c.name());
         }
     }
 
+    /** This process's descriptors for the container; stdin only if {@code input}. */
+    static Stdio stdio(boolean input) {
+        return input ? Stdio.inherit() : Stdio.inheritOutput();
+    }
+
+    /** What the container's image config says of its process. */
+    static ImageSettings imageSettings(Store store, String container) {
+        return ImageSettings.of(store.images().containerConfig(container).runConfig());
+    }
+
     /** Runs and returns the exit status; a command the container lacks is docker's 127 (or 126). */
-    static int runInContainer(Store store, String container, ProcessSpec spec, boolean input) {
+    static int runInContainer(Store store, String container, ProcessSpec spec, Stdio stdio) {
         try {
-            return ContainerRun.run(store, container, spec, input ? Stdio.inherit() : Stdio.inheritOutput());
+            return ContainerRun.run(store, container, spec, stdio);
         } catch (CommandNotRunnable e) {
             System.err.println("jfs: " + e.getMessage());
             return e.exitStatus();

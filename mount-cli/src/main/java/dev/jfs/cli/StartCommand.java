@@ -1,8 +1,8 @@
 package dev.jfs.cli;
 
-import dev.jfs.UserError;
 import dev.jfs.runtime.ContainerRun;
 import dev.jfs.runtime.ProcessSpec;
+import dev.jfs.runtime.RunOptions;
 import dev.jfs.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code jfs start [-ai] CONTAINER}: runs a stopped container's command again, with the settings
- * {@code jfs run} gave it, on what it changed so far. There is no daemon to leave it running
+ * {@code jfs run} gave it (a container of {@code jfs create}: its image's), on what it changed so far. There is no daemon to leave it running
  * with: start waits for the command and returns its exit status.
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
@@ -32,11 +32,11 @@ final class StartCommand implements Callable<Integer> {
     public Integer call() {
         Store store = Store.open();
         Path settings = store.containerDir(container).resolve(ContainerRun.SETTINGS);
-        if (!Files.exists(settings)) {
-            throw new UserError("container " + container + " has no command to start (it was made by jfs create, not jfs run)");
-        }
-        ProcessSpec spec = ProcessSpec.load(settings);
+        // A container jfs create made has never run: its image's command, as docker starts it.
+        ProcessSpec spec = Files.exists(settings) ? ProcessSpec.load(settings)
+                : ProcessSpec.compose(RunCommand.imageSettings(store, container),
+                        new RunOptions(null, null, null, null, null, null, interactive, null), container);
         if (!interactive) spec = spec.withTty(false); // a terminal only for someone typing at it
-        return RunCommand.runInContainer(store, container, spec, interactive);
+        return RunCommand.runInContainer(store, container, spec, RunCommand.stdio(interactive));
     }
 }

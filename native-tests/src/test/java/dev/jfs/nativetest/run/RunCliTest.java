@@ -30,7 +30,22 @@ class RunCliTest {
     static void importImage() throws IOException {
         root = tmp.resolve("store");
         Path tar = RunProcs.busyboxTar(tmp);
-        image = ok(jfs(root, "layer", "import", tar.toString())).out().trim();
+        ok(jfs(root, "import", tar.toString(), "busybox:test"));
+        image = "busybox:test";
+        ok(jfs(root, "import", tar.toString(), "configured:test", "-c", "ENV GREETING=from-image", "-c",
+                "WORKDIR /opt/app", "-c", "USER alice", "-c", "ENTRYPOINT [\"sh\", \"-c\"]", "-c",
+                "CMD [\"echo $GREETING; pwd; id -u\"]"));
+    }
+
+    @Test
+    void environmentWorkingDirectoryUserAndCommandComeFromTheImageConfig() {
+        assertEquals(List.of("from-image", "/opt/app", "1000"), lines(ok(jfs(root, "run", "--rm", "configured:test")).out()));
+        assertEquals(List.of("other", "/tmp", "0"), lines(ok(jfs(root, "run", "--rm", "-e", "GREETING=other", "-w", "/tmp",
+                "-u", "0", "configured:test")).out()), "-e, -w and -u override the config");
+        assertEquals(List.of("given"), lines(ok(jfs(root, "run", "--rm", "configured:test", "echo given")).out()),
+                "COMMAND replaces Cmd, after the Entrypoint");
+        assertEquals(List.of("x"), lines(ok(jfs(root, "run", "--rm", "--entrypoint", "echo", "configured:test", "x")).out()),
+                "--entrypoint replaces the Entrypoint and drops Cmd");
     }
 
     @Test
@@ -100,9 +115,10 @@ class RunCliTest {
     @Test
     void aCommitOfARunContainerRunAgainShowsTheChange() {
         ok(jfs(root, "run", "--name", "changer", image, "sh", "-c", "echo hello > /greeting"));
-        String layer = lines(ok(jfs(root, "commit", "changer")).out()).stream().filter(l -> l.startsWith("layer "))
-                .findFirst().orElseThrow().substring("layer ".length());
-        assertEquals("hello\n", ok(jfs(root, "run", "--rm", layer, "cat", "/greeting")).out());
+        ok(jfs(root, "commit", "changer", "changed:1"));
+        assertEquals("hello\n", ok(jfs(root, "run", "--rm", "changed:1", "cat", "/greeting")).out());
+        assertEquals("absent\n", ok(jfs(root, "run", "--rm", image, "sh", "-c", "test -e /greeting || echo absent")).out(),
+                "the image it came from is unchanged");
         ok(jfs(root, "rm", "changer"));
     }
 
@@ -117,6 +133,21 @@ class RunCliTest {
     }
 
     @Test
+    void standardInputPassesWithIOnly() throws IOException {
+        Path in = tmp.resolve("stdin.txt");
+        Files.writeString(in, "typed\n");
+        assertEquals("typed\n", ok(jfs(root, Map.of(), in, "run", "--rm", "-i", image, "cat")).out());
+        assertEquals("", ok(jfs(root, Map.of(), in, "run", "--rm", image, "cat")).out(), "without -i: no input");
+    }
+
+    @Test
+    void startOfACreatedContainerRunsItsImagesCommand() {
+        assertEquals("made\n", ok(jfs(root, "create", "--name", "made", "configured:test")).out());
+        assertEquals(List.of("from-image", "/opt/app", "1000"), lines(ok(jfs(root, "start", "-a", "made")).out()));
+        ok(jfs(root, "rm", "made"));
+    }
+
+    @Test
     void badInputIsOneLine() {
         CliProcess.Result missing = jfs(root, "run", "--rm", image, "no-such-command");
         assertOneLineError(missing, 127, "no-such-command", "not found");
@@ -124,7 +155,7 @@ class RunCliTest {
         ok(jfs(root, "run", "--name", "taken", image, "true"));
         assertOneLineError(jfs(root, "run", "--name", "taken", image, "true"), 1, "taken", "already exists");
         ok(jfs(root, "rm", "taken"));
-        assertOneLineError(jfs(root, "run", "--rm", "no-such-image", "true"), 1, "no-such-image");
+        assertOneLineError(jfs(root, "run", "--rm", "no-such-image", "true"), 1, "no such image: no-such-image");
         assertOneLineError(jfs(root, Map.of("JFS_RUNTIME", tmp.resolve("no-runc").toString()), "run", "--rm", image,
                 "true"), 1, "no-runc");
     }

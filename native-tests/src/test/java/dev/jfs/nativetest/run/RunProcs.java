@@ -26,6 +26,11 @@ final class RunProcs {
     }
 
     static CliProcess.Result jfs(Path root, Map<String, String> env, String... args) {
+        return jfs(root, env, Path.of("/dev/null"), args);
+    }
+
+    /** As {@link #jfs(Path, String...)}, with {@code stdin} as the command's standard input. */
+    static CliProcess.Result jfs(Path root, Map<String, String> env, Path stdin, String... args) {
         CliProcess.requireRootAndFuse();
         ProcessBuilder pb = new ProcessBuilder(CliProcess.java("dev.jfs.cli.Jfs", args));
         pb.environment().put("LC_ALL", "C.UTF-8");
@@ -35,7 +40,7 @@ final class RunProcs {
             Path out = Files.createTempFile("jfs-run-out", ".txt");
             Path err = Files.createTempFile("jfs-run-err", ".txt");
             pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                    .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
             Process p = pb.start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -28,7 +28,8 @@ class RunTerminalTest {
     @Test
     void anInteractiveShellHasATerminalOfTheWindowsSizeAndItsExitStatusIsRuns() throws Exception {
         Path root = tmp.resolve("store");
-        String image = ok(jfs(root, "layer", "import", RunProcs.busyboxTar(tmp).toString())).out().trim();
+        ok(jfs(root, "import", RunProcs.busyboxTar(tmp).toString(), "busybox:tty"));
+        String image = "busybox:tty";
         Path jfs = launcher(root);
         Tmux tmux = new Tmux("jfs-run-test-" + ProcessHandle.current().pid());
         try {
@@ -47,6 +48,26 @@ class RunTerminalTest {
             tmux.kill();
         }
         assertEquals(List.of(), names(root.resolve("containers")), "--rm removed the container");
+    }
+
+    @Test
+    void closingTheTerminalEndsTheContainerAndItsMount() throws Exception {
+        Path root = tmp.resolve("store");
+        ok(jfs(root, "import", RunProcs.busyboxTar(tmp).toString(), "busybox:hup"));
+        Tmux tmux = new Tmux("jfs-run-hup-" + ProcessHandle.current().pid());
+        try {
+            tmux.start(launcher(root) + " run -it --name hup busybox:hup sh", 80, 24);
+            tmux.await("/ #");
+        } finally {
+            tmux.kill();
+        }
+        // sh as PID 1 ignores the SIGHUP passed on; the container is killed after the grace period
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (CliProcess.sh("cat /proc/mounts").contains(root.toString()) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertFalse(CliProcess.sh("cat /proc/mounts").contains(root.toString()), "the container's mount ended");
+        ok(jfs(root, "rm", "hup"));
     }
 
     /** A script that runs this build's jfs with the test's store. */
