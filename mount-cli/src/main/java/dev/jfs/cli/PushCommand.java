@@ -1,5 +1,6 @@
 package dev.jfs.cli;
 
+import dev.jfs.UserError;
 import dev.jfs.store.Image;
 import dev.jfs.store.Store;
 import dev.jfs.transfer.registry.ImageReference;
@@ -33,6 +34,9 @@ final class PushCommand implements Callable<Integer> {
     public Integer call() {
         Store store = Store.open();
         Image img = store.images().resolve(image);
+        if (ref == null && !namesRegistry(image)) {
+            throw new UserError("push " + image + ": give where to, HOST[:PORT]/REPO[:TAG] (the image's name has no registry host)");
+        }
         ImageReference target = ImageReference.parse(ref != null ? ref : image);
         TransferProgress progress = BlobProgress.onTerminal();
         Pusher.Result result;
@@ -45,5 +49,13 @@ final class PushCommand implements Callable<Integer> {
         }
         System.out.println(result.digest());
         return 0;
+    }
+
+    /** Whether a name begins with a registry host, as Docker tells one: a dot, a port, or localhost. */
+    private static boolean namesRegistry(String name) {
+        int slash = name.indexOf('/');
+        if (slash <= 0) return false;
+        String first = name.substring(0, slash);
+        return first.contains(".") || first.contains(":") || first.equals("localhost");
     }
 }

@@ -71,8 +71,13 @@ public final class Puller {
             throw new UserError(subject + ": its manifest names " + manifest.layers.size() + " layers, its config "
                     + config.diffIds().size());
         }
-        int downloaded = importLayers(client, manifest, config, subject);
         ImageRef tag = ref.digest() == null ? ref.localTag() : null;
+        Image had = store.images().find(ref.name() + "@" + fetched.digest());
+        if (had != null && had.complete() && (tag == null || had.tags().contains(tag.toString()))) {
+            progress.finished(manifest.config.digest, "exists"); // up to date: nothing to write
+            return new Result(had, 0, manifest.layers.size());
+        }
+        int downloaded = importLayers(client, manifest, config, subject);
         Image image = store.images().add(configBytes, fetched.bytes(), tag == null ? List.of() : List.of(tag));
         List<String> blobs = new ArrayList<>();
         manifest.layers.forEach(d -> blobs.add(d.digest));
