@@ -44,7 +44,8 @@ public final class Fixture {
         }
         write(dir.resolve("etc/hosts"), tag + " hosts\n");
         symlink(dir.resolve("etc/rel-link"), "hosts");
-        symlink(dir.resolve("usr/abs-link"), "/etc/hosts");
+        // An absolute target nothing on the host holds: operations that follow links must not reach a real file.
+        symlink(dir.resolve("usr/abs-link"), "/nonexistent-jfs-fixture/etc/hosts");
         symlink(dir.resolve("var/dangling"), "nowhere/" + tag);
         if (index == 0) {
             Posix.mknod(dir.resolve("var/fifo").toString(), Stat.S_IFIFO | 0644, 0);
