@@ -139,10 +139,12 @@ public final class Builder {
         final BuildCache cache;
         final ShellLexer lexer;
         final ConfigEditor editor;
-        final int total;
+        int total;
         final Map<Integer, Image> built = new HashMap<>();
         final Set<String> consumed = new LinkedHashSet<>();
         int step;
+        /** Whether the step running is one of the base image's ONBUILD triggers. */
+        boolean trigger;
 
         Session(Dockerfile df, ContextDir context, Options o, Map<String, String> metaArgs, BuildImages images, int total) {
             this.df = df;
@@ -160,7 +162,6 @@ public final class Builder {
         Image stage(Dockerfile.Stage s) throws IOException {
             From from = s.from();
             String name = expand(lexer, from.source(), from.image(), metaArgs::get);
-            announce(from.source(), "FROM " + name + (s.name() != null ? " AS " + s.name() : ""), false);
             Image current = withDefaultPath(base(name, s));
             Map<String, String> args = new LinkedHashMap<>();
             ConfigEditor.StageFlags flags = new ConfigEditor.StageFlags();
@@ -171,13 +172,17 @@ public final class Builder {
                 for (String t : triggers) steps.add(parser.parse(DockerfileParser.nested(from.source(), t, df.escape())));
                 ImageConfig cleared = BuildImages.copy(current.config());
                 cleared.runConfig().onBuild = null;
-                current = images.withConfig(current, cleared, ConfigEditor.nop("ONBUILD triggers of " + name + " run"));
+                current = images.sameHistory(current, cleared); // the triggers run once, here; the new image has none
+                total += triggers.size();
             }
+            announce(from.source(), "FROM " + name + (s.name() != null ? " AS " + s.name() : ""), false);
             int triggerCount = steps.size();
             steps.addAll(s.instructions());
             for (int i = 0; i < steps.size(); i++) {
-                current = step(steps.get(i), current, args, flags, i < triggerCount);
+                trigger = i < triggerCount;
+                current = step(steps.get(i), current, args, flags);
             }
+            trigger = false;
             return current;
         }
 
@@ -206,14 +211,14 @@ public final class Builder {
 
         private void announce(SourceLine src, String text, boolean cached) {
             step++;
-            String line = "STEP " + step + "/" + total + ": " + text.replace("\n", "\\n");
+            String line = "STEP " + step + "/" + total + ": " + (trigger ? "ONBUILD " : "") + text.replace("\n", "\\n");
             if (line.length() > 200) line = line.substring(0, 197) + "...";
             progress.println(cached ? line + " CACHED" : line);
             progress.flush();
         }
 
-        private Image step(Instruction in, Image current, Map<String, String> args, ConfigEditor.StageFlags flags,
-                boolean trigger) throws IOException {
+        private Image step(Instruction in, Image current, Map<String, String> args, ConfigEditor.StageFlags flags)
+                throws IOException {
             ContainerConfig cc = current.config().runConfig();
             Variables vars = new Variables(cc.env, args);
             if (in instanceof Arg a) {
@@ -239,7 +244,7 @@ public final class Builder {
             if (in instanceof Maintainer m) next.author = m.name();
             String key = StepKey.of(current.id(), createdBy);
             Image hit = cached(key);
-            announce(in.source(), (trigger ? "ONBUILD " : "") + in.source().original(), hit != null);
+            announce(in.source(), in.source().original(), hit != null);
             if (hit != null) return hit;
             Image made = images.withConfig(current, next, createdBy);
             cache.put(key, made.id());

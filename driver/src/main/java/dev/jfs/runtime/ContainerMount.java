@@ -29,19 +29,35 @@ final class ContainerMount implements AutoCloseable {
     private final Path mountPoint;
     private final Thread serving;
     private final FileChannel lockChannel;
+    private final int umask;
 
-    private ContainerMount(Path mountPoint, Thread serving, FileChannel lockChannel) {
+    private ContainerMount(Path mountPoint, Thread serving, FileChannel lockChannel, int umask) {
         this.mountPoint = mountPoint;
         this.serving = serving;
         this.lockChannel = lockChannel;
+        this.umask = umask;
     }
 
     static ContainerMount mount(LayerStack stack, Path mountPoint) {
+        // Serving sets this process's umask to 0 (the union makes files with the modes the kernel
+        // passes): what the caller does after the container (a builder's COPY) gets its own back.
+        int umask = Posix.umask(022);
+        Posix.umask(umask);
         FileChannel ch = lockWork(stack);
+        try {
+            return new ContainerMount(mountPoint, serve(stack, mountPoint), ch, umask);
+        } catch (RuntimeException e) {
+            close(ch);
+            Posix.umask(umask);
+            throw e;
+        }
+    }
+
+    /** Starts serving on a thread of its own; returns it once the mount answers. */
+    private static Thread serve(LayerStack stack, Path mountPoint) {
         try {
             Files.createDirectories(mountPoint);
         } catch (IOException e) {
-            close(ch);
             throw new UserError(mountPoint + ": cannot make the container's mount point (" + e.getMessage() + ")", e);
         }
         MountOptions opts = new MountOptions();
@@ -61,21 +77,16 @@ final class ContainerMount implements AutoCloseable {
         serving.start();
         try {
             if (!ready.await(READY_SECONDS, TimeUnit.SECONDS)) {
-                close(ch);
                 throw new UserError("mounting " + mountPoint + ": no answer after " + READY_SECONDS + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            close(ch);
             throw new UserError("mounting " + mountPoint + ": interrupted");
         }
         Throwable t = failure.get();
-        if (t != null) {
-            close(ch);
-            if (t instanceof RuntimeException r) throw r;
-            throw new UserError("mounting " + mountPoint + " failed: " + t, t);
-        }
-        return new ContainerMount(mountPoint, serving, ch);
+        if (t instanceof RuntimeException r) throw r;
+        if (t != null) throw new UserError("mounting " + mountPoint + " failed: " + t, t);
+        return serving;
     }
 
     Path path() {
@@ -121,6 +132,7 @@ final class ContainerMount implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         close(lockChannel);
+        Posix.umask(umask);
     }
 
     private static void close(FileChannel ch) {

@@ -104,7 +104,10 @@ public final class Blobs {
     /** Renames a synced scratch file into place unless the blob is there already. Store lock held. */
     void publish(Path file, String digest) throws IOException {
         Path dest = path(digest);
-        if (Files.exists(dest)) return;
+        if (Files.exists(dest)) {
+            Files.delete(file); // not left in a staged layer's dir, which is published next
+            return;
+        }
         Posix.rename(file.toString(), dest.toString());
         StoreFiles.fsyncDir(dir);
     }

@@ -144,6 +144,19 @@ class ImagesTest {
     }
 
     @Test
+    void aLayerWhoseBlobTheStoreHasIsPublishedWithoutIt() throws IOException {
+        byte[] base = new TestTars().file("a", "1").bytes();
+        byte[] top = new TestTars().file("b", "2").bytes();
+        LayerInfo onBase = store.importLayer(new ByteArrayInputStream(top), "top", store.importLayer(
+                new ByteArrayInputStream(base), "base", null, null).layer().id(), null).layer();
+        LayerInfo alone = store.importLayer(new ByteArrayInputStream(top), "top", null, null).layer();
+        assertNotEquals(onBase.id(), alone.id(), "the same tar on another parent is another layer");
+        assertEquals(onBase.blob(), alone.blob());
+        assertEquals(List.of("diff", "diff.jfs-index", "layer.json"),
+                Files.list(store.layerDir(alone).getParent()).map(p -> p.getFileName().toString()).sorted().toList());
+    }
+
+    @Test
     void aBlobIsStoredOnlyUnderTheDigestOfItsBytes() {
         byte[] b = "hello".getBytes();
         assertThrows(UserError.class, () -> store.blobs().put(new ByteArrayInputStream(b), "sha256:" + "1".repeat(64), "x"));

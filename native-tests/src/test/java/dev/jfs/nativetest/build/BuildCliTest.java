@@ -260,4 +260,20 @@ class BuildCliTest {
         assertFalse(tree.containsKey("/var/cache/pkgs/log"), "the cache's files are not in the image");
         assertFalse(tree.containsKey("/var/cache/pkgs"), "nor its mount point");
     }
+
+    @Test
+    void onbuildTriggersRunInTheChildOnly() throws IOException {
+        write(ctx, "t.txt", "trig\n");
+        write(ctx, "Dockerfile", "FROM bb\nONBUILD COPY t.txt /triggered.txt\nONBUILD RUN echo trigger-ran\n");
+        Result base = ok(build("-t", "obbase", ctx.toString()));
+        assertFalse(base.out().lines().anyMatch(l -> l.equals("trigger-ran")), base.out());
+        write(ctx, "child.Dockerfile", "FROM obbase\nRUN cat /triggered.txt\n");
+        Result child = ok(build("-f", ctx.resolve("child.Dockerfile").toString(), "-t", "obchild", ctx.toString()));
+        List<String> steps = stepLines(child);
+        assertEquals(List.of("STEP 1/4: FROM obbase", "STEP 2/4: ONBUILD COPY t.txt /triggered.txt",
+                "STEP 3/4: ONBUILD RUN echo trigger-ran", "STEP 4/4: RUN cat /triggered.txt"), steps);
+        assertTrue(child.out().lines().anyMatch(l -> l.equals("trig")), child.out());
+        assertNull(jfsConfig(store, "obchild").get("OnBuild"), "the triggers ran; the child has none");
+        assertEquals(2, jfsConfig(store, "obbase").get("OnBuild").size());
+    }
 }
