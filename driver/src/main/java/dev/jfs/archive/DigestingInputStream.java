@@ -10,7 +10,7 @@ import java.io.OutputStream;
  * if one is given: how a layer blob is kept exactly as it arrived while it is being extracted
  * (the copy is the blob; the digest names it). Skips read, so no byte escapes the digest.
  */
-public final class DigestingInputStream extends FilterInputStream {
+public class DigestingInputStream extends FilterInputStream {
     private final Sha256 sha256 = Sha256.create();
     private final OutputStream copy;
     private final byte[] skipBuffer = new byte[8192];
@@ -37,7 +37,8 @@ public final class DigestingInputStream extends FilterInputStream {
         return n;
     }
 
-    private void take(byte[] b, int off, int n) throws IOException {
+    /** Every byte read passes here once; a subclass may look at them too. */
+    protected void take(byte[] b, int off, int n) throws IOException {
         sha256.update(b, off, n);
         if (copy != null) copy.write(b, off, n);
         count += n;
