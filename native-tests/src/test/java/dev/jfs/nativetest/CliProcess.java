@@ -53,24 +53,34 @@ public final class CliProcess {
 
     public static Result run(List<String> cmd) {
         requireRootAndFuse();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        return exec(pb, 120);
+    }
+
+    /**
+     * Runs {@code pb} (its command, environment, directory and input as the caller set them) with
+     * stdout and stderr kept in files, and waits for it; a command still running after
+     * {@code timeoutSeconds} is killed and fails the test.
+     */
+    public static Result exec(ProcessBuilder pb, int timeoutSeconds) {
         try {
             Path out = Files.createTempFile("jfs-out", ".txt");
             Path err = Files.createTempFile("jfs-err", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            pb.environment().put("LC_ALL", "C.UTF-8");
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
+            try {
+                Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    throw new AssertionError("timed out: " + pb.command());
+                }
+                return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                        Files.readString(err, StandardCharsets.UTF_8));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
             }
-            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.delete(out);
-            Files.delete(err);
-            return r;
         } catch (IOException e) {
-            throw new AssertionError("cannot run " + cmd, e);
+            throw new AssertionError("cannot run " + pb.command(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);

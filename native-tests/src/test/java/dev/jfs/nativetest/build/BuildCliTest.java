@@ -1,6 +1,8 @@
 package dev.jfs.nativetest.build;
 
 import static dev.jfs.nativetest.build.BuildFixture.*;
+
+import dev.jfs.nativetest.CliProcess.Result;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;

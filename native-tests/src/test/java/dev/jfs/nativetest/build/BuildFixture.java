@@ -3,10 +3,10 @@ package dev.jfs.nativetest.build;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfs.nativetest.CliProcess;
+import dev.jfs.nativetest.CliProcess.Result;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -27,12 +26,6 @@ final class BuildFixture {
     /** Files a container runtime leaves in buildah's layers; not part of what a Dockerfile makes. */
     static final Set<String> RUNTIME_FILES = Set.of("/etc/hosts", "/etc/resolv.conf", "/etc/hostname", "/run");
     static final ObjectMapper JSON = new ObjectMapper();
-
-    record Result(int exit, String out, String err) {
-        public String toString() {
-            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
-        }
-    }
 
     private BuildFixture() {}
 
@@ -86,29 +79,11 @@ final class BuildFixture {
 
     static Result run(List<String> cmd, Path cwd, Map<String, String> env) {
         CliProcess.requireRootAndFuse();
-        try {
-            Path out = Files.createTempFile("build-out", ".txt");
-            Path err = Files.createTempFile("build-err", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            if (cwd != null) pb.directory(cwd.toFile());
-            pb.environment().put("LC_ALL", "C.UTF-8");
-            pb.environment().putAll(env);
-            Process p = pb.start();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
-            }
-            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-            Files.delete(out);
-            Files.delete(err);
-            return r;
-        } catch (IOException e) {
-            throw new AssertionError("cannot run " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        if (cwd != null) pb.directory(cwd.toFile());
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        pb.environment().putAll(env);
+        return CliProcess.exec(pb, 300);
     }
 
     /** The image id a build printed last. */

@@ -212,12 +212,12 @@ class ImagePeersTest {
         Path store = tmp.resolve("target");
         ok(jfs(store, "load", "-i", saveOf("bb:1").toString()));
         String before = listing(store);
-        ImageTools.Result r = jfs(store, "load", "-i", tampered.toString());
+        CliProcess.Result r = jfs(store, "load", "-i", tampered.toString());
         assertEquals(1, r.exit(), r.toString());
         assertEquals(1, r.err().lines().count(), r.toString());
         assertTrue(r.err().contains("its digest is") && r.err().contains(top), r.toString());
         assertEquals(before, listing(store), "the store is as it was");
-        ImageTools.Result viaStdin = ImageTools.jfsWithInput(store, tampered, "load");
+        CliProcess.Result viaStdin = ImageTools.jfsWithInput(store, tampered, "load");
         assertEquals(1, viaStdin.exit(), viaStdin.toString());
         assertEquals(before, listing(store));
         assertNotEquals("", before);

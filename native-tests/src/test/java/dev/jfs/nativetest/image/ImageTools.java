@@ -1,27 +1,19 @@
 package dev.jfs.nativetest.image;
 
 import dev.jfs.nativetest.CliProcess;
+import dev.jfs.nativetest.CliProcess.Result;
 import dev.jfs.nativetest.kernel.Tree;
 import dev.jfs.posix.Posix;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** jfs and the peer tools (skopeo, umoci, tar) as processes, a busybox rootfs, and the tree a container mounts. */
 final class ImageTools {
-    record Result(int exit, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + exit + "\nstdout: " + out + "\nstderr: " + err;
-        }
-    }
-
     private ImageTools() {}
 
     /** The peers must be there: a machine without them fails these tests, never skips them. */
@@ -53,29 +45,11 @@ final class ImageTools {
     }
 
     static Result run(Path root, Path stdin, List<String> cmd) {
-        try {
-            Path out = Files.createTempFile("jfs-out", ".txt");
-            Path err = Files.createTempFile("jfs-err", ".txt");
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()));
-            pb.environment().put("LC_ALL", "C.UTF-8");
-            if (root != null) pb.environment().put("JFS_ROOT", root.toString());
-            Process p = pb.start();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
-            }
-            Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.delete(out);
-            Files.delete(err);
-            return r;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from((stdin == null ? Path.of("/dev/null") : stdin).toFile()));
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        if (root != null) pb.environment().put("JFS_ROOT", root.toString());
+        return CliProcess.exec(pb, 300);
     }
 
     /**

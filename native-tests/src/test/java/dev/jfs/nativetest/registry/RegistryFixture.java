@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A jfs store and a user's environment in a temp dir ({@code JFS_ROOT}, {@code XDG_RUNTIME_DIR},
@@ -55,26 +54,15 @@ final class RegistryFixture {
                 "HOME=" + dir.resolve("home")));
         cmd.addAll(CliProcess.java("dev.jfs.cli.Jfs", args));
         try {
-            Path out = Files.createTempFile(dir, "out", ".txt");
-            Path err = Files.createTempFile(dir, "err", ".txt");
             Path in = Files.createTempFile(dir, "in", ".txt");
             Files.writeString(in, stdin == null ? "" : stdin);
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(in.toFile()).start();
-            if (!p.waitFor(180, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + cmd);
+            try {
+                return CliProcess.exec(new ProcessBuilder(cmd).redirectInput(in.toFile()), 180);
+            } finally {
+                Files.delete(in);
             }
-            Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-            Files.delete(out);
-            Files.delete(err);
-            Files.delete(in);
-            return r;
         } catch (IOException e) {
             throw new AssertionError("cannot run " + cmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jfs.nativetest.CliProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * jfs commands of the run tests, one process each with JFS_ROOT naming the test's store, and the
@@ -32,31 +30,12 @@ final class RunProcs {
     /** As {@link #jfs(Path, String...)}, with {@code stdin} as the command's standard input. */
     static CliProcess.Result jfs(Path root, Map<String, String> env, Path stdin, String... args) {
         CliProcess.requireRootAndFuse();
-        ProcessBuilder pb = new ProcessBuilder(CliProcess.java("dev.jfs.cli.Jfs", args));
+        ProcessBuilder pb = new ProcessBuilder(CliProcess.java("dev.jfs.cli.Jfs", args))
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         pb.environment().put("LC_ALL", "C.UTF-8");
         pb.environment().put("JFS_ROOT", root.toString());
         pb.environment().putAll(env);
-        try {
-            Path out = Files.createTempFile("jfs-run-out", ".txt");
-            Path err = Files.createTempFile("jfs-run-err", ".txt");
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
-            Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: jfs " + String.join(" ", args));
-            }
-            CliProcess.Result r = new CliProcess.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-            Files.delete(out);
-            Files.delete(err);
-            return r;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        return CliProcess.exec(pb, 120);
     }
 
     static CliProcess.Result ok(CliProcess.Result r) {
