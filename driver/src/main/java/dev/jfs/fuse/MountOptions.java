@@ -14,11 +14,16 @@ public final class MountOptions {
     public String lowerdir;
     public String upperdir;
     public String workdir;
-    public boolean allowOther;
+    /**
+     * Whether users other than the one mounting may use the mount (permissions then come from
+     * the mode bits): by default as root, whose mounts serve containers running as any uid.
+     * Null until set by {@code -o allow_other} or {@code -o noallow_other}.
+     */
+    public Boolean allowOther;
     /**
      * Seconds the kernel may cache names, attributes and misses. Long by default: lowers are
-     * immutable and every change goes through the mount, which the kernel sees (and where it
-     * cannot, other names of a hard-linked file, {@link HardLinkSiblings} refreshes them).
+     * immutable, every change goes through the mount, which the kernel sees, and hard links
+     * share one kernel inode.
      */
     public double entryTimeout = 3600;
     public double attrTimeout = 3600;
@@ -30,12 +35,6 @@ public final class MountOptions {
     /** Threads serving requests: blocking calls (fsync, copy-up) must not stall the others. */
     public int threads = 4;
     /**
-     * Microseconds one request thread keeps asking for the next request before it sleeps
-     * ({@link PolledDevice}); 0: every thread sleeps at once. A program's requests come a few
-     * microseconds apart, and waking a sleeping thread costs more than that on a virtual machine.
-     */
-    public int spinMicros = 50;
-    /**
      * noatime by default: with relatime the kernel drops a file's or directory's cached
      * attributes after every read and readdir to refresh atime, one GETATTR round trip each
      * (warm find ran 5x slower). {@code -o atime} or {@code -o relatime} give the kernel's default.
@@ -43,7 +42,7 @@ public final class MountOptions {
     public boolean noatime = true;
     /**
      * Files created or opened to write are handed to the kernel to read and write itself (FUSE
-     * passthrough, {@link PassthroughOpens}), where the kernel (6.9+) and our privileges allow.
+     * passthrough), where the kernel (6.9+) and our privileges allow.
      */
     public boolean passthrough = true;
     /**
@@ -73,6 +72,8 @@ public final class MountOptions {
                 case "upperdir" -> upperdir = need(key, val);
                 case "workdir" -> workdir = need(key, val);
                 case "allow_other" -> allowOther = true;
+                case "noallow_other" -> allowOther = false;
+                case "default_permissions" -> { } // always: the kernel checks permissions from the mode bits
                 case "dev" -> devices = true;
                 case "nodev" -> devices = false;
                 case "suid" -> setuid = true;
@@ -90,7 +91,6 @@ public final class MountOptions {
                 case "noprefetch" -> prefetch = false;
                 case "volatile" -> volatileCopyUps = true;
                 case "threads" -> threads = integer(key, val, 1, 256, "not a number from 1 to 256");
-                case "spin" -> spinMicros = integer(key, val, 0, 100_000, "not a number of microseconds from 0 to 100000");
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
             }
         }
@@ -121,38 +121,15 @@ public final class MountOptions {
         }
     }
 
-    /** The libfuse2 options this mount runs with. */
-    List<String> fuseArgs(long pid) {
-        List<String> o = new ArrayList<>();
-        o.add("fsname=" + FuseMount.SUBTYPE + "-" + pid);
-        o.add("subtype=" + FuseMount.SUBTYPE);
-        o.add("use_ino");
-        o.add("readdir_ino");
-        // No hard_remove: a file deleted while open is renamed by libfuse to .fuse_hiddenNNN in its
-        // directory until its last close, so fstat on its descriptor still works (the kernel's
-        // GETATTR for fstat carries no file handle; with hard_remove libfuse had no name left to
-        // ask us about and answered ENOENT, which broke apt-get update). The name shows in
-        // readdir meanwhile, as on sshfs.
-        o.add("default_permissions");
-        o.add("big_writes");
-        o.add("max_write=" + InitReply.MAX_IO); // libfuse2 caps it at 128 KiB; InitReply lifts that
-        o.add("max_read=" + InitReply.MAX_IO);
-        o.add("entry_timeout=" + entryTimeout);
-        o.add("attr_timeout=" + attrTimeout);
-        o.add("negative_timeout=" + negativeTimeout);
-        if (allowOther) o.add("allow_other");
-        if (fuseDebug) o.add("debug");
-        if (noatime) o.add("noatime");
-        boolean root = Posix.geteuid() == 0; // only root may mount with dev and suid
-        if (root && devices) o.add("dev");
-        if (root && setuid) o.add("suid");
-        return List.of("-o", String.join(",", o));
+    /** Whether others may use the mount: as asked, else as root only. */
+    public boolean allowOther() {
+        return allowOther != null ? allowOther : Posix.geteuid() == 0;
     }
 
     /** The same options again as one -o list, to hand to the background process. */
     public String toOptionList() {
         List<String> o = new ArrayList<>();
-        if (allowOther) o.add("allow_other");
+        if (allowOther != null) o.add(allowOther ? "allow_other" : "noallow_other");
         if (!devices) o.add("nodev");
         if (!setuid) o.add("nosuid");
         o.add("entry_timeout=" + entryTimeout);
@@ -161,7 +138,6 @@ public final class MountOptions {
         if (fuseDebug) o.add("debug");
         o.add(noatime ? "noatime" : "relatime");
         o.add("threads=" + threads);
-        o.add("spin=" + spinMicros);
         if (!passthrough) o.add("nopassthrough");
         if (!prefetch) o.add("noprefetch");
         if (volatileCopyUps) o.add("volatile");

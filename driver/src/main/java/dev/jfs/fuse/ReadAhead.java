@@ -7,12 +7,12 @@ import java.nio.file.Path;
 
 /**
  * The kernel reads ahead 128 KiB at a time on a new FUSE mount, so a sequential read crosses into
- * this process every 128 KiB however large requests may be ({@link InitReply}). As root we
+ * this process every 128 KiB however large requests may be ((1 MiB)). As root we
  * raise the mount's read-ahead to match the 1 MiB requests (the knob is the mount's backing
  * device in sysfs, as blockdev --setra is for a disk). Without the right, nothing changes.
  */
 final class ReadAhead {
-    static final int KIB = InitReply.MAX_IO / 1024;
+    static final int KIB = 1024;
 
     private ReadAhead() {}
 

@@ -1,4 +1,4 @@
-package dev.jfs.fuse;
+package dev.jfs.fuse.adapter;
 
 import dev.jfs.posix.Errno;
 import java.util.HashMap;
@@ -15,13 +15,10 @@ import java.util.logging.Logger;
  * So the first open of an inode decides for all opens until the last is released, and
  * a later open passes through only to the same file.
  *
- * <p>Only descriptors on the upper layer start a passthrough (files with one name created,
- * opened for writing, or large ones opened to read: {@link JfsFuse#open}): their file stays the
- * same while open, because libfuse moves a kernel inode with its file on rename and unlink. A
- * lower file opened to read would not: a later open for writing copies it up, a different file
- * the kernel could not switch to (and would open the lower file for writing as that open's
- * backing file). Files with several names stay cached too, so that {@link HardLinkSiblings}
- * sees their writes.
+ * <p>Only descriptors on the upper layer start a passthrough (files created, opened for writing,
+ * or large ones opened to read): an upper file stays the file of its node while open. A lower
+ * file opened to read would not: a later open for writing copies it up, a different file the
+ * kernel could not switch to.
  *
  * <p>Plain Java: the kernel side is behind {@link Backings}, so the rules are unit-tested.
  */
@@ -81,7 +78,7 @@ final class PassthroughFiles {
         inode.opens++;
         if (inode.backingId == 0) return 0;
         if (first || inode.file.equals(backings.identity(fd))) return inode.backingId;
-        // Not reachable through libfuse's names (see above). The kernel will refuse this open.
+        // An upper node's file never changes while open (see above). The kernel will refuse this open.
         LOG.warning("kernel inode " + nodeid + " passes through to another file than descriptor " + fd + " is open on");
         return 0;
     }

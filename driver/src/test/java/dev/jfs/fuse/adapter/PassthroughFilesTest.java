@@ -1,4 +1,4 @@
-package dev.jfs.fuse;
+package dev.jfs.fuse.adapter;
 
 import static org.junit.jupiter.api.Assertions.*;
 

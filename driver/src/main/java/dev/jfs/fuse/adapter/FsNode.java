@@ -1,0 +1,33 @@
+package dev.jfs.fuse.adapter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the kernel knows as one node id: one inode of the union (all its hard links), the names
+ * it is known under (parent node and name; the one looked up last first), and how many lookups
+ * the kernel holds on it. Guarded by its {@link NodeTable}.
+ */
+final class FsNode {
+    final long id;
+    final long ino;
+    /** st_mode's file type bits: a number reused by a file of another type is another node. */
+    final int type;
+    long lookups;
+    final List<Link> links = new ArrayList<>(1);
+    /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
+    boolean retired;
+
+    FsNode(long id, long ino, int type) {
+        this.id = id;
+        this.ino = ino;
+        this.type = type;
+    }
+
+    boolean isDirectory() {
+        return type == dev.jfs.posix.Stat.S_IFDIR;
+    }
+
+    /** One name of a node: an entry {@code name} in directory {@code parent}. */
+    record Link(FsNode parent, String name) {}
+}

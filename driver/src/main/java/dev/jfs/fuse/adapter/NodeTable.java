@@ -1,0 +1,146 @@
+package dev.jfs.fuse.adapter;
+
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Stat;
+import dev.jfs.union.RelPath;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The node ids the kernel holds: one per union inode, so hard links share one kernel inode (one
+ * page cache, one link count). Counts lookups exactly as the kernel does (every entry answered
+ * counts one; FORGET subtracts) and drops a node only when its count reaches zero. Node ids are
+ * never reused. Keeps each node's names, from which the union path of a request is made.
+ *
+ * <p>Plain Java, unit-tested without FUSE; all methods are atomic.
+ */
+final class NodeTable {
+    static final long ROOT_ID = 1;
+
+    private final Map<Long, FsNode> byId = new ConcurrentHashMap<>();
+    private final Map<Long, FsNode> byIno = new HashMap<>();
+    private final Map<FsNode.Link, FsNode> byName = new HashMap<>();
+    private final FsNode root;
+    private long nextId = ROOT_ID + 1;
+
+    NodeTable(long rootIno) {
+        root = new FsNode(ROOT_ID, rootIno, Stat.S_IFDIR);
+        root.lookups = 1;
+        byId.put(ROOT_ID, root);
+        byIno.put(rootIno, root);
+    }
+
+    FsNode root() {
+        return root;
+    }
+
+    /** The node of a request; ESTALE for an id the kernel should no longer hold. */
+    FsNode get(long id) {
+        FsNode n = byId.get(id);
+        if (n == null) throw new FsException(Errno.ESTALE, "node " + id);
+        return n;
+    }
+
+    /**
+     * {@code name} in {@code parent} was found to be the inode {@code st}, and the kernel is told
+     * so (one more lookup). The name becomes the node's first.
+     */
+    synchronized FsNode found(FsNode parent, String name, Stat st) {
+        FsNode n = byIno.get(st.ino());
+        if (n != null && n.type != st.type()) {
+            retire(n);
+            n = null;
+        }
+        if (n == null) {
+            n = new FsNode(nextId++, st.ino(), st.type());
+            byId.put(n.id, n);
+            byIno.put(n.ino, n);
+        }
+        FsNode.Link link = new FsNode.Link(parent, name);
+        FsNode before = byName.put(link, n);
+        if (before != null && before != n) unlinked(before, link);
+        n.links.remove(link);
+        n.links.add(0, link);
+        n.lookups++;
+        return n;
+    }
+
+    /** The kernel forgets {@code count} lookups of node {@code id}. */
+    synchronized void forget(long id, long count) {
+        FsNode n = byId.get(id);
+        if (n == null || n == root) return;
+        n.lookups -= count;
+        if (n.lookups > 0) return;
+        byId.remove(id);
+        if (byIno.get(n.ino) == n) byIno.remove(n.ino);
+        for (FsNode.Link l : n.links) {
+            if (byName.get(l) == n) byName.remove(l);
+        }
+    }
+
+    /** The union path of a node, by its first name; ENOENT if it has none left (unlinked while open). */
+    synchronized String path(FsNode n) {
+        return pathOf(n, 0);
+    }
+
+    /** The path of {@code name} in directory {@code parent}. */
+    synchronized String path(FsNode parent, String name) {
+        return RelPath.join(pathOf(parent, 0), name);
+    }
+
+    private String pathOf(FsNode n, int depth) {
+        if (n == root) return "";
+        if (n.links.isEmpty()) throw new FsException(Errno.ENOENT, "node " + n.id + " has no name left");
+        if (depth > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
+        FsNode.Link l = n.links.get(0);
+        String parent = pathOf(l.parent(), depth + 1);
+        return parent.isEmpty() ? l.name() : parent + "/" + l.name();
+    }
+
+    /** The node known by {@code name} in {@code parent}, or null. */
+    synchronized FsNode at(FsNode parent, String name) {
+        return byName.get(new FsNode.Link(parent, name));
+    }
+
+    /** Whether the node still has a name (else only its open files reach it). */
+    synchronized boolean named(FsNode n) {
+        return n == root || !n.links.isEmpty();
+    }
+
+    /** {@code name} in {@code parent} was removed (unlink, rmdir). */
+    synchronized void removed(FsNode parent, String name) {
+        FsNode.Link link = new FsNode.Link(parent, name);
+        FsNode n = byName.remove(link);
+        if (n != null) unlinked(n, link);
+    }
+
+    /** An entry moved; whatever was at the new name is gone. */
+    synchronized void renamed(FsNode fromParent, String fromName, FsNode toParent, String toName) {
+        FsNode.Link from = new FsNode.Link(fromParent, fromName), to = new FsNode.Link(toParent, toName);
+        FsNode moved = byName.remove(from);
+        FsNode replaced = byName.remove(to);
+        if (replaced != null && replaced != moved) unlinked(replaced, to);
+        if (moved == null) return;
+        moved.links.remove(from);
+        moved.links.remove(to);
+        moved.links.add(0, to);
+        byName.put(to, moved);
+    }
+
+    private void unlinked(FsNode n, FsNode.Link link) {
+        n.links.remove(link);
+        if (n.links.isEmpty() && n != root) retire(n);
+    }
+
+    private void retire(FsNode n) {
+        n.retired = true;
+        if (byIno.get(n.ino) == n) byIno.remove(n.ino);
+    }
+
+    /** Nodes the kernel holds, root included: for tests. */
+    int size() {
+        return byId.size();
+    }
+}

@@ -1,0 +1,87 @@
+package dev.jfs.fuse.session;
+
+import dev.jfs.posix.Errno;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
+import jnr.ffi.Pointer;
+
+/**
+ * One descriptor on a mount's FUSE connection: requests are read from it and each answer must be
+ * written to the descriptor its request came from. Every request thread has its own clone
+ * (FUSE_DEV_IOC_CLONE), so none waits for another to hand over the device.
+ */
+public final class FuseDevice implements AutoCloseable {
+    final int fd;
+
+    public FuseDevice(int fd) {
+        this.fd = fd;
+    }
+
+    /** Opens /dev/fuse for a new connection (mount(2) is told its number). */
+    static FuseDevice open() {
+        return new FuseDevice(Posix.open("/dev/fuse", Posix.O_RDWR, 0));
+    }
+
+    /** A new descriptor on this connection, or null if the kernel cannot clone it. */
+    FuseDevice cloned() {
+        int clone;
+        try {
+            clone = Posix.open("/dev/fuse", Posix.O_RDWR, 0);
+        } catch (FsException e) {
+            return null;
+        }
+        if (MountCalls.LIBC.ioctl(clone, MountCalls.FUSE_DEV_IOC_CLONE, new int[] {fd}) != 0) {
+            Posix.close(clone);
+            return null;
+        }
+        return new FuseDevice(clone);
+    }
+
+    /**
+     * The next request, read into {@code buf}: its length, or 0 once the filesystem is
+     * unmounted (or the connection aborted).
+     */
+    int read(Pointer buf, int size) {
+        while (true) {
+            try {
+                return Posix.read(fd, buf, size);
+            } catch (FsException e) {
+                // ENOENT: the request was interrupted before we read it; EINTR: a signal.
+                if (e.errno() == Errno.ENOENT || e.errno() == Errno.EINTR || e.errno() == Errno.EAGAIN) continue;
+                return 0;
+            }
+        }
+    }
+
+    /** Writes an answer; false if the kernel no longer waits for it (interrupted, or unmounted). */
+    boolean write(Pointer buf, int length) {
+        try {
+            Posix.write(fd, buf, length);
+            return true;
+        } catch (FsException e) {
+            return false;
+        }
+    }
+
+    /** _IOW(229, 1, struct fuse_backing_map) and _IOW(229, 2, u32): FUSE passthrough's backing files. */
+    private static final long BACKING_OPEN = 0x4010E501L, BACKING_CLOSE = 0x4004E502L;
+
+    /** Registers {@code fileFd} as a backing file for passthrough opens: its id (> 0), or -errno. */
+    public int backingOpen(int fileFd) {
+        int id = MountCalls.LIBC.ioctl(fd, BACKING_OPEN, new int[] {fileFd, 0, 0, 0});
+        return id >= 0 ? id : -MountCalls.errno();
+    }
+
+    public void backingClose(int backingId) {
+        MountCalls.LIBC.ioctl(fd, BACKING_CLOSE, new int[] {backingId});
+    }
+
+    @Override
+    public void close() {
+        try {
+            Posix.close(fd);
+        } catch (FsException ignored) {
+            // closed already
+        }
+    }
+}
