@@ -117,6 +117,7 @@ public final class Session {
     private void answer(Request request, Reply reply, FuseDevice to) {
         int opcode = request.opcode();
         reply.reset();
+        if (debug) DebugLog.received(request);
         try {
             if (opcode == Opcode.INIT) {
                 initialize(request, reply);
@@ -130,10 +131,7 @@ public final class Session {
             LOG.log(Level.SEVERE, Opcode.name(opcode) + " of node " + request.nodeId() + " failed unexpectedly", e);
             reply.error(Errno.EIO);
         }
-        if (debug) {
-            System.err.printf("fuse: %s node %d unique %d -> %s%n", Opcode.name(opcode), request.nodeId(),
-                    request.unique(), reply.error() == 0 ? reply.bodyLength() + " bytes" : "errno " + -reply.error());
-        }
+        if (debug) DebugLog.answered(request, reply);
         if (Opcode.unanswered(opcode) || !reply.answered()) return;
         int length = reply.seal(request.unique());
         to.write(reply.buffer(), length); // false: the caller is gone (interrupted); nothing to do

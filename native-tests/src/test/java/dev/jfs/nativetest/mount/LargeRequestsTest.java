@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Data moves in requests of up to 1 MiB (libfuse2 alone caps them at 128 KiB; LargeRequests
  * widens the INIT reply), and the bytes still arrive intact, at the right offsets, both ways.
- * The request sizes are read from libfuse's own debug log of the mount.
+ * The request sizes are read from jfs's debug log of the mount.
  */
 class LargeRequestsTest {
     @TempDir Path tmp;
@@ -64,7 +64,7 @@ class LargeRequestsTest {
         assertTrue(largest(debug, "read") > 128 << 10, "READ requests above libfuse2's 128 KiB; largest seen: " + largest(debug, "read"));
     }
 
-    /** The largest size libfuse logged for an operation ("write[FH] N bytes to OFF"). */
+    /** The largest size jfs logged for an operation ("write[FH] N bytes to OFF"). */
     static long largest(String debugLog, String op) {
         Matcher m = Pattern.compile("(?m)^" + op + "\\[\\d+\\] (\\d+) bytes").matcher(debugLog);
         long max = 0;

@@ -54,7 +54,7 @@ class PassthroughTest {
         return b;
     }
 
-    /** Mounts in the foreground with libfuse's debug log going to {@code log}. */
+    /** Mounts in the foreground with jfs's debug log going to {@code log}. */
     void mountLogging(Path log) throws Exception {
         daemon = new ProcessBuilder(java("dev.jfs.cli.JfsMount", "-f", "-o", "debug", "--lower", lower.toString(),
                 "--upper", upper.toString(), "--work", tmp.resolve("work").toString(), mnt.toString()))
@@ -168,7 +168,7 @@ class PassthroughTest {
         assertArrayEquals(merged, Files.readAllBytes(upper.resolve("lowfile")), "the mapping wrote the copy");
     }
 
-    /** A READ in libfuse's debug log (jfs's own answers log it the same way). */
+    /** A READ in jfs's debug log. */
     static final String READ_REQUEST = "opcode: READ \\(15\\)";
 
     @Test
