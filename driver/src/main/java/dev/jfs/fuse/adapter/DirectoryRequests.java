@@ -18,6 +18,10 @@ import java.util.List;
  * name). The names come from the listing taken at offset 0; each entry of a READDIRPLUS chunk
  * is looked up afresh when the chunk is served, so a name removed since is not given to the
  * kernel as an entry (a stale dentry would make the next mkdir of that name fail with EEXIST).
+ *
+ * <p>Directories are opened by the kernel alone (OPENDIR is answered ENOSYS, Linux 5.1+), which
+ * then also keeps each listing in its cache until the directory changes through the mount. On
+ * older kernels OPENDIR is answered with no handle and the same caching.
  */
 final class DirectoryRequests {
     private static final int DIRENT = 24, ENTRY_OUT = 128;
@@ -30,26 +34,27 @@ final class DirectoryRequests {
         this.names = names;
     }
 
-    void opendir(Request q, Reply r) {
-        FsNode dir = m.nodes.get(q.nodeId());
-        r.u64(m.listings.open(dir)).u32(0).u32(0);
-    }
+    private static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3;
+    /** The protocol minor from which the kernel opens directories itself when OPENDIR is refused. */
+    private static final int NO_OPENDIR_SUPPORT = 29;
 
-    void releasedir(Request q) {
-        m.listings.release(q.u64(0));
+    void opendir(Request q, Reply r, int minor) {
+        if (minor >= NO_OPENDIR_SUPPORT) throw new FsException(Errno.ENOSYS, "OPENDIR");
+        m.nodes.get(q.nodeId());
+        r.u64(0).u32(FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR).u32(0);
     }
 
     void readdir(Request q, Reply r, boolean plus) {
-        Listings.Listing listing = m.listings.get(q.u64(0));
         long offset = q.u64(8);
         int size = Math.min(q.u32(16), r.room());
         try (Held h = names.shared()) {
-            FsNode dir = listing.dir;
+            FsNode dir = m.nodes.get(q.nodeId());
             String dirPath = m.nodes.path(dir);
-            if (offset == 0 || listing.entries == null) listing.entries = list(dir, dirPath);
-            List<DirEntry> entries = listing.entries;
+            List<DirEntry> entries = dir.listing;
+            if (offset == 0 || entries == null) dir.listing = entries = list(dir, dirPath);
             int limit = r.mark() + size;
-            for (int i = (int) Math.min(offset, entries.size()); i < entries.size(); i++) {
+            int i = (int) Math.min(offset, entries.size());
+            for (; i < entries.size(); i++) {
                 DirEntry e = entries.get(i);
                 byte[] name = Names.encode(e.name());
                 int record = (plus ? ENTRY_OUT : 0) + align8(DIRENT + name.length);
@@ -57,6 +62,7 @@ final class DirectoryRequests {
                 if (plus) entryOf(r, dir, dirPath, e);
                 r.u64(e.ino()).u64(i + 1).u32(name.length).u32(e.dtype()).bytes(name, 0, name.length).align8();
             }
+            if (i == entries.size()) dir.listing = null;
         }
     }
 

@@ -18,7 +18,6 @@ final class Mounted {
     final UnionFs union;
     final NodeTable nodes;
     final OpenFiles files = new OpenFiles();
-    final Listings listings = new Listings();
     final Timeout entryTimeout, attrTimeout, negativeTimeout;
     private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
 

@@ -21,6 +21,7 @@ public final class UnionOperations implements Operations {
     private final NameRequests names;
     private final FileRequests files;
     private final DirectoryRequests directories;
+    private volatile int minor;
 
     public UnionOperations(UnionFs union, double entryTimeout, double attrTimeout, double negativeTimeout) {
         Mounted m = new Mounted(union, entryTimeout, attrTimeout, negativeTimeout);
@@ -31,6 +32,7 @@ public final class UnionOperations implements Operations {
 
     @Override
     public void initialized(Negotiated negotiated, FuseDevice device) {
+        minor = negotiated.minor();
         files.passthrough(negotiated.passthrough(), device);
     }
 
@@ -65,10 +67,10 @@ public final class UnionOperations implements Operations {
             case FALLOCATE -> files.fallocate(q);
             case LSEEK -> files.lseek(q, r);
             case COPY_FILE_RANGE -> files.copyFileRange(q, r);
-            case OPENDIR -> directories.opendir(q, r);
+            case OPENDIR -> directories.opendir(q, r, minor);
             case READDIR -> directories.readdir(q, r, false);
             case READDIRPLUS -> directories.readdir(q, r, true);
-            case RELEASEDIR -> directories.releasedir(q);
+            case RELEASEDIR -> { } // directories are opened without a handle
             case INTERRUPT, NOTIFY_REPLY -> r.none();
             case DESTROY -> { }
             default -> throw new FsException(Errno.ENOSYS, name(q.opcode()));
