@@ -80,7 +80,7 @@ class MountHelperTest {
     }
 
     @Test
-    void fakeMountsNothingAndAWrongOptionIsOneLine() throws Exception {
+    void fakeMountsNothingAndEachMistakeIsOneLine() throws Exception {
         Path helper = symlinkedHelper();
         Result fake = helper(helper, "none", mnt.toString(), "-f", "-o", overlayOptions());
         assertEquals(0, fake.exit(), fake.toString());
@@ -90,6 +90,12 @@ class MountHelperTest {
         assertNotEquals(0, wrong.exit(), wrong.toString());
         assertEquals(1, wrong.err().strip().lines().count(), "one line: " + wrong);
         assertTrue(wrong.err().contains("frobnicate"), wrong.toString());
+        assertFalse(isMounted(mnt));
+
+        Result noLayers = helper(helper, "none", mnt.toString(), "-o", "rw");
+        assertNotEquals(0, noLayers.exit(), noLayers.toString());
+        assertEquals(1, noLayers.err().strip().lines().count(), "one line: " + noLayers);
+        assertTrue(noLayers.err().contains("lowerdir="), noLayers.toString());
         assertFalse(isMounted(mnt));
     }
 
