@@ -345,18 +345,6 @@ public final class Posix {
         return (int) n;
     }
 
-    /**
-     * Reads up to {@code length} bytes at {@code offset} of {@code fd} into the start of
-     * {@code dst}; returns how many, 0 at the end of the file. For files named by layer paths,
-     * which {@code java.nio.file} cannot open when a name is not UTF-8.
-     */
-    public static int pread(int fd, byte[] dst, int length, long offset) {
-        if (length > dst.length) throw new IndexOutOfBoundsException(length + " > " + dst.length);
-        long n = LIBC.pread(fd, dst, length, offset);
-        if (n < 0) throw fail("read", "fd " + fd);
-        return (int) n;
-    }
-
     /** Writes the first {@code length} bytes of {@code src} at the file position of {@code fd}, all of them. */
     public static void writeFully(int fd, byte[] src, int length) {
         if (length > src.length) throw new IndexOutOfBoundsException(length + " > " + src.length);
@@ -379,14 +367,24 @@ public final class Posix {
      * first; returns how many. Through a per-thread native buffer, grown as needed.
      */
     public static int readFully(int fd, byte[] dst) {
+        return readFully(fd, dst, dst.length, 0);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of {@code fd} into the start of {@code dst},
+     * fewer only if the file ends first; returns how many. For files named by layer paths, which
+     * {@code java.nio.file} cannot open when a name is not UTF-8.
+     */
+    public static int readFully(int fd, byte[] dst, int length, long offset) {
+        if (length > dst.length) throw new IndexOutOfBoundsException(length + " > " + dst.length);
         Pointer buf = READ_BUFFER.get();
-        if (buf.size() < dst.length) {
-            buf = Memory.allocateDirect(RUNTIME, Math.max(dst.length, (int) buf.size() * 2));
+        if (buf.size() < length) {
+            buf = Memory.allocateDirect(RUNTIME, Math.max(length, (int) buf.size() * 2));
             READ_BUFFER.set(buf);
         }
         int done = 0;
-        while (done < dst.length) {
-            long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), dst.length - done, done);
+        while (done < length) {
+            long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), length - done, offset + done);
             if (n < 0) throw fail("read", "fd " + fd);
             if (n == 0) break;
             done += (int) n;
