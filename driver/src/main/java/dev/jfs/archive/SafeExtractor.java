@@ -149,7 +149,7 @@ public final class SafeExtractor {
 
     /**
      * Sets the current entry's name, link target and raw xattrs: as commons-compress decoded
-     * them where that is exact (ASCII names, no xattrs), else read again from {@code headers},
+     * them where that is exact (most ASCII names, no xattrs), else read again from {@code headers},
      * the entry's header bytes ({@link ExtractHeaders}), so a name that is not UTF-8 is written
      * to disk as the bytes the tar holds.
      */
@@ -158,7 +158,7 @@ public final class SafeExtractor {
         currentLink = e.getLinkName();
         rawXattrs = null;
         boolean xattrs = e.getExtraPaxHeaders().keySet().stream().anyMatch(k -> k.startsWith(XATTR_PAX));
-        boolean names = !isAscii(current) || !isAscii(currentLink);
+        boolean names = maybeInexact(current) || maybeInexact(currentLink);
         if (headers == null || !(xattrs || names)) return;
         ExtractHeaders.Parsed raw = ExtractHeaders.parse(headers, skip);
         if (raw == null) return;
@@ -171,11 +171,17 @@ public final class SafeExtractor {
         }
     }
 
-    private static boolean isAscii(String s) {
+    /**
+     * Whether commons-compress's decoding of a name may not be its bytes: anything not ASCII
+     * (a PAX value decoded as UTF-8 has U+FFFD where a byte was not), or a '?' (what it puts in
+     * a ustar or GNU long name field for such a byte). Plain ASCII names, all but a few, are exact.
+     */
+    private static boolean maybeInexact(String s) {
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) return false;
+            char c = s.charAt(i);
+            if (c >= 0x80 || c == '?') return true;
         }
-        return true;
+        return false;
     }
 
     private static String message(Throwable t) {
