@@ -92,6 +92,11 @@ class ByteNamesCommitImportTest {
                 "A " + hex("/" + DIR), "A " + hex("/" + DIR + "/" + IN_DIR), "A " + hex("/" + DIR + "/" + HARD),
                 "A " + hex("/" + DIR + "/" + SYMLINK), "C " + hex("/" + CHANGED), "D " + hex("/" + GONE),
                 "A " + hex("/" + NAME)), lines);
+        List<String> printed = new ArrayList<>();
+        ChangeWalker.walkPaths(StackViews.open(new LayerStack(List.of(lower), upper, work)),
+                new DiffReport(l -> printed.add(l.toString())));
+        assertEquals(List.of("A /d\\xff", "A /d\\xff/f\\x80", "A /d\\xff/h\\xfe", "A /d\\xff/s\\xfe", "C /\\xe9c",
+                "D /\\xffold", "A /\\xff\\xfe-x"), printed, "printed with the bytes escaped, as documented");
     }
 
     @Test
