@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.jfs.changes.ChangeWalker;
 import dev.jfs.changes.DiffReport;
 import dev.jfs.changes.StackViews;
+import dev.jfs.layout.Markers;
 import dev.jfs.layout.UpperFormat;
 import dev.jfs.posix.DirEntry;
 import dev.jfs.posix.Names;
@@ -42,6 +43,7 @@ class ByteNamesCommitImportTest {
     static final String DIR = name('d', 0xff), IN_DIR = name('f', 0x80), SYMLINK = name('s', 0xfe), HARD = name('h', 0xfe);
     static final String GONE = name(0xff, 'o', 'l', 'd');        // in the lower, removed
     static final String CHANGED = name(0xe9, 'c');               // in the lower, appended to
+    static final String MOVED = name('L', 0xff), MOVED_TO = name('R', 0xfe); // a lower directory, renamed
 
     @TempDir Path tmp;
     Path lower, upper, work;
@@ -63,6 +65,8 @@ class ByteNamesCommitImportTest {
         work = tmp.resolve("work");
         write(lower + "/" + GONE, "old\n");
         write(lower + "/" + CHANGED, "v1\n");
+        Posix.mkdir(lower + "/" + MOVED, 0755);
+        write(lower + "/" + MOVED + "/f", "moved\n");
         write(upper + "/" + NAME, "bytes\n");
         UnionFs fs = UnionFs.open(new LayerStack(List.of(lower), upper, work).validate(), UpperFormat.probe(tmp.toString()));
         fs.unlink(GONE);
@@ -71,6 +75,8 @@ class ByteNamesCommitImportTest {
         create(fs, DIR + "/" + IN_DIR, "in\n");
         fs.symlink("../" + NAME, DIR + "/" + SYMLINK, Caller.ROOT);
         fs.link(NAME, DIR + "/" + HARD);
+        fs.rename(MOVED, MOVED_TO);
+        assertEquals("/" + MOVED, Markers.redirect(upper + "/" + MOVED_TO), "the redirect holds the old name's bytes");
     }
 
     static void write(String path, String content) {
@@ -89,13 +95,14 @@ class ByteNamesCommitImportTest {
         ChangeWalker.walkPaths(StackViews.open(new LayerStack(List.of(lower), upper, work)),
                 new DiffReport(l -> lines.add(l.kind() + " " + hex(l.path()))));
         assertEquals(List.of(
+                "D " + hex("/" + MOVED), "A " + hex("/" + MOVED_TO), "A " + hex("/" + MOVED_TO + "/f"),
                 "A " + hex("/" + DIR), "A " + hex("/" + DIR + "/" + IN_DIR), "A " + hex("/" + DIR + "/" + HARD),
                 "A " + hex("/" + DIR + "/" + SYMLINK), "C " + hex("/" + CHANGED), "D " + hex("/" + GONE),
                 "A " + hex("/" + NAME)), lines);
         List<String> printed = new ArrayList<>();
         ChangeWalker.walkPaths(StackViews.open(new LayerStack(List.of(lower), upper, work)),
                 new DiffReport(l -> printed.add(l.toString())));
-        assertEquals(List.of("A /d\\xff", "A /d\\xff/f\\x80", "A /d\\xff/h\\xfe", "A /d\\xff/s\\xfe", "C /\\xe9c",
+        assertEquals(List.of("D /L\\xff", "A /R\\xfe", "A /R\\xfe/f", "A /d\\xff", "A /d\\xff/f\\x80", "A /d\\xff/h\\xfe", "A /d\\xff/s\\xfe", "C /\\xe9c",
                 "D /\\xffold", "A /\\xff\\xfe-x"), printed, "printed with the bytes escaped, as documented");
     }
 
@@ -103,19 +110,19 @@ class ByteNamesCommitImportTest {
     void theTarHoldsTheNamesAsTheirBytes() throws Exception {
         byte[] tar = commit();
         List<Entry> entries = Entry.parse(tar);
-        assertEquals(List.of(DIR + "/", DIR + "/" + IN_DIR, DIR + "/" + HARD, DIR + "/" + SYMLINK, CHANGED,
+        assertEquals(List.of(".wh." + MOVED, MOVED_TO + "/", MOVED_TO + "/f", DIR + "/", DIR + "/" + IN_DIR, DIR + "/" + HARD, DIR + "/" + SYMLINK, CHANGED,
                 ".wh." + GONE, NAME).stream().map(ByteNamesCommitImportTest::hex).toList(),
                 entries.stream().map(e -> HexFormat.of().formatHex(e.path)).toList());
-        Entry file = entries.get(6);
+        Entry file = entries.get(9);
         assertEquals('1', file.type, "the second name of the upper's file is a hard link to the first");
         assertArrayEquals(Names.encode(DIR + "/" + HARD), file.linkPath);
         assertArrayEquals(Names.encode(NAME), file.ustarName, "the ustar name field holds the bytes too, as GNU tar writes it");
-        assertArrayEquals(Names.encode("../" + NAME), entries.get(3).linkPath);
+        assertArrayEquals(Names.encode("../" + NAME), entries.get(6).linkPath);
 
         // GNU tar, reading it, sees the same bytes (escaped as octal in its listing).
         Path file1 = tmp.resolve("layer.tar");
         Files.write(file1, tar);
-        assertEquals(String.join("\n", "d\\377/", "d\\377/f\\200", "d\\377/h\\376", "d\\377/s\\376", "\\351c",
+        assertEquals(String.join("\n", ".wh.L\\377", "R\\376/", "R\\376/f", "d\\377/", "d\\377/f\\200", "d\\377/h\\376", "d\\377/s\\376", "\\351c",
                         ".wh.\\377old", "\\377\\376-x", ""),
                 run("tar", "--quoting-style=escape", "-tf", file1.toString()));
     }
@@ -125,7 +132,8 @@ class ByteNamesCommitImportTest {
         Path imported = Files.createDirectories(tmp.resolve("imported"));
         SafeExtractor.extract(new ByteArrayInputStream(commit()), "layer", imported, ExtractOptions.forCurrentUser());
         String root = imported.toString();
-        assertEquals(List.of(hex(".wh." + GONE), hex(DIR), hex(CHANGED), hex(NAME)), names(root));
+        assertEquals(List.of(hex(".wh." + MOVED), hex(".wh." + GONE), hex(MOVED_TO), hex(DIR), hex(CHANGED), hex(NAME)), names(root));
+        assertEquals("moved\n", read(root + "/" + MOVED_TO + "/f"));
         assertEquals(List.of(hex(IN_DIR), hex(HARD), hex(SYMLINK)), names(root + "/" + DIR));
         assertEquals("bytes\n", read(root + "/" + NAME));
         assertEquals("v1\nv2\n", read(root + "/" + CHANGED));
