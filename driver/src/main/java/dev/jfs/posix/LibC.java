@@ -19,7 +19,6 @@ public interface LibC {
     int pipe2(int[] fds, int flags);
     long read(int fd, Pointer buf, long count);
     long write(int fd, Pointer buf, long count);
-    long write(int fd, @In byte[] buf, long count);
     long pread(int fd, Pointer buf, long count, long offset);
     long pwrite(int fd, Pointer buf, long count, long offset);
     long pread(int fd, @Out byte[] buf, long count, long offset);

@@ -29,7 +29,7 @@ public final class Posix {
     private static final Runtime RUNTIME;
     private static final boolean AARCH64;
     private static final ThreadLocal<Pointer> SCRATCH;
-    private static final ThreadLocal<Pointer> READ_BUFFER;
+    private static final ThreadLocal<Pointer> IO_BUFFER;
 
     static {
         LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
@@ -43,7 +43,7 @@ public final class Posix {
         O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
         O_DIRECT = AARCH64 ? 0200000 : 040000;
         SCRATCH = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 4096));
-        READ_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
+        IO_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
     }
 
     private Posix() {}
@@ -345,21 +345,34 @@ public final class Posix {
         return (int) n;
     }
 
-    /** Writes the first {@code length} bytes of {@code src} at the file position of {@code fd}, all of them. */
+    /**
+     * Writes the first {@code length} bytes of {@code src} at the file position of {@code fd}, all
+     * of them. For files named by layer paths, which {@code java.nio.file} cannot open when a
+     * name is not UTF-8; through the per-thread native buffer, as {@link #readFully} reads.
+     */
     public static void writeFully(int fd, byte[] src, int length) {
         if (length > src.length) throw new IndexOutOfBoundsException(length + " > " + src.length);
-        byte[] rest = src;
-        int left = length;
-        while (left > 0) {
-            long n = LIBC.write(fd, rest, left);
+        Pointer buf = ioBuffer(length);
+        buf.put(0, src, 0, length);
+        int done = 0;
+        while (done < length) {
+            long n = LIBC.write(fd, done == 0 ? buf : buf.slice(done), length - done);
             if (n < 0) {
                 if (errno() == Errno.EINTR) continue;
                 throw fail("write", "fd " + fd);
             }
-            left -= (int) n;
-            // A short write (rare: a full disk or a signal) goes on from a copy of what is left.
-            if (left > 0) rest = Arrays.copyOfRange(rest, (int) n, (int) n + left);
+            done += (int) n;
         }
+    }
+
+    /** This thread's native buffer for copies from and to Java arrays, at least {@code size} bytes. */
+    private static Pointer ioBuffer(int size) {
+        Pointer buf = IO_BUFFER.get();
+        if (buf.size() < size) {
+            buf = Memory.allocateDirect(RUNTIME, Math.max(size, (int) buf.size() * 2));
+            IO_BUFFER.set(buf);
+        }
+        return buf;
     }
 
     /**
@@ -377,11 +390,7 @@ public final class Posix {
      */
     public static int readFully(int fd, byte[] dst, int length, long offset) {
         if (length > dst.length) throw new IndexOutOfBoundsException(length + " > " + dst.length);
-        Pointer buf = READ_BUFFER.get();
-        if (buf.size() < length) {
-            buf = Memory.allocateDirect(RUNTIME, Math.max(length, (int) buf.size() * 2));
-            READ_BUFFER.set(buf);
-        }
+        Pointer buf = ioBuffer(length);
         int done = 0;
         while (done < length) {
             long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), length - done, offset + done);
