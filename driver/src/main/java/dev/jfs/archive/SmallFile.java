@@ -1,6 +1,5 @@
 package dev.jfs.archive;
 
-import dev.jfs.UserError;
 import dev.jfs.changes.EntryXattrs;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
