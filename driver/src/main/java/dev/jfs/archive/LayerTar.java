@@ -2,15 +2,11 @@ package dev.jfs.archive;
 
 import dev.jfs.UserError;
 import dev.jfs.layout.Markers;
+import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.function.LongConsumer;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -24,7 +20,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  *       seconds, permission bits only, no atime or ctime anywhere;</li>
  *   <li>one PAX header, written by us as bytes, before each entry that needs one: a path or link
  *       target too long for ustar or not ASCII, numbers ustar cannot hold, and xattrs as
- *       {@code SCHILY.xattr.NAME} (sorted, binary values exact);</li>
+ *       {@code SCHILY.xattr.NAME} (sorted, binary values exact). A name is written as the bytes
+ *       it has on disk ({@link dev.jfs.posix.Names}), UTF-8 or not, as GNU tar and Go's
+ *       archive/tar write it (no {@code hdrcharset} record, which GNU tar warns about);</li>
  *   <li>whiteouts and opaque markers as empty regular files, mode 0, owner 0, mtime 0;</li>
  *   <li>two zero records at the end, and no padding to a block size (as commons-compress wrote it).</li>
  * </ul>
@@ -196,19 +194,21 @@ public final class LayerTar implements Closeable {
         return s.length() < NAME_FIELD ? s : "PaxHeaders/" + Integer.toHexString(name.hashCode());
     }
 
+    /** Through {@link Posix}, not {@code java.nio.file}: a layer path need not be UTF-8. */
     private void copyData(String path, String realPath, long size) throws IOException {
-        try (FileChannel ch = FileChannel.open(Path.of(realPath), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buf = ByteBuffer.wrap(buffer);
-            long left = size;
-            while (left > 0) {
-                buf.clear().limit((int) Math.min(buffer.length, left));
-                int n = ch.read(buf);
-                if (n < 0) throw shrank(path);
+        int fd = Posix.open(realPath, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+        try {
+            long done = 0;
+            while (done < size) {
+                int n = Posix.readFully(fd, buffer, (int) Math.min(buffer.length, size - done), done);
+                if (n == 0) throw shrank(path);
                 out.write(buffer, 0, n);
-                left -= n;
+                done += n;
                 dataBytes += n;
                 if (progress != null) progress.accept(dataBytes);
             }
+        } finally {
+            Posix.libc().close(fd);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.jfs.archive;
 
+import dev.jfs.posix.Names;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -13,8 +14,9 @@ import java.util.Map;
 final class PaxRecords {
     private final Map<String, byte[]> records = new LinkedHashMap<>();
 
+    /** A text value: a path or link target as its exact bytes ({@link Names}), so a name that is not UTF-8 stays itself. */
     void put(String key, String value) {
-        records.put(key, value.getBytes(StandardCharsets.UTF_8));
+        records.put(key, Names.encode(value));
     }
 
     void put(String key, byte[] value) {

@@ -4,17 +4,13 @@ import dev.jfs.UserError;
 import dev.jfs.layout.Markers;
 import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
+import dev.jfs.posix.Names;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -84,7 +80,8 @@ public final class SafeExtractor {
     private record DirMeta(TarArchiveEntry entry, Map<String, byte[]> xattrs) {}
     private final byte[] buffer = new byte[1 << 20];
     private final int euid = Posix.geteuid(), egid = Posix.getegid();
-    private String current = "";
+    /** The current entry's name and link target, exact ({@link #readExactly}). */
+    private String current = "", currentLink = "";
 
     private SafeExtractor(Path target, String source, ExtractOptions options) {
         this.root = target.toAbsolutePath().normalize().toString();
@@ -125,18 +122,14 @@ public final class SafeExtractor {
             byte[] headers = tarBytes.stopCapture();
             if (e == null) break;
             entries++;
-            current = e.getName();
-            rawXattrs = null;
-            if (headers != null && e.getExtraPaxHeaders().keySet().stream().anyMatch(k -> k.startsWith(XATTR_PAX))) {
-                rawXattrs = ExtractPax.xattrs(headers, (int) ((BLOCK - headerStart % BLOCK) % BLOCK));
-            }
+            readExactly(e, headers, (int) ((BLOCK - headerStart % BLOCK) % BLOCK));
             try {
                 apply(e, tar);
                 drainEntry(tar, e);
             } catch (FsException ex) {
-                throw new UserError(source + ": extracting '" + e.getName() + "': " + ex.getMessage(), ex);
+                throw new UserError(source + ": extracting '" + current + "': " + ex.getMessage(), ex);
             } catch (IOException ex) {
-                throw new UserError(source + ": extracting '" + e.getName() + "': " + message(ex), ex);
+                throw new UserError(source + ": extracting '" + current + "': " + message(ex), ex);
             }
         }
         if (!tar.sawEndMarker()) {
@@ -152,6 +145,43 @@ public final class SafeExtractor {
             throw new UserError(source + ": extracting '" + current + "': " + ex.getMessage(), ex);
         }
         return entries;
+    }
+
+    /**
+     * Sets the current entry's name, link target and raw xattrs: as commons-compress decoded
+     * them where that is exact (most ASCII names, no xattrs), else read again from {@code headers},
+     * the entry's header bytes ({@link ExtractHeaders}), so a name that is not UTF-8 is written
+     * to disk as the bytes the tar holds.
+     */
+    private void readExactly(TarArchiveEntry e, byte[] headers, int skip) {
+        current = e.getName();
+        currentLink = e.getLinkName();
+        rawXattrs = null;
+        boolean xattrs = e.getExtraPaxHeaders().keySet().stream().anyMatch(k -> k.startsWith(XATTR_PAX));
+        boolean names = maybeInexact(current) || maybeInexact(currentLink);
+        if (headers == null || !(xattrs || names)) return;
+        ExtractHeaders.Parsed raw = ExtractHeaders.parse(headers, skip);
+        if (raw == null) return;
+        if (xattrs) rawXattrs = raw.xattrs();
+        if (names) {
+            String path = Names.decode(raw.path());
+            // commons-compress drops the leading slashes of a PAX path; the same name must fare the same.
+            current = current.startsWith("/") ? path : path.replaceFirst("^/+", "");
+            currentLink = Names.decode(raw.linkPath());
+        }
+    }
+
+    /**
+     * Whether commons-compress's decoding of a name may not be its bytes: anything not ASCII
+     * (a PAX value decoded as UTF-8 has U+FFFD where a byte was not), or a '?' (what it puts in
+     * a ustar or GNU long name field for such a byte). Plain ASCII names, all but a few, are exact.
+     */
+    private static boolean maybeInexact(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || c == '?') return true;
+        }
+        return false;
     }
 
     private static String message(Throwable t) {
@@ -261,7 +291,7 @@ public final class SafeExtractor {
     // ---- entries -------------------------------------------------------------------------------
 
     private void apply(TarArchiveEntry e, InputStream data) throws IOException {
-        String rel = normalize(e.getName());
+        String rel = normalize(current);
         Kind kind = kind(e);
         if (rel.isEmpty()) {
             if (kind != Kind.DIRECTORY) throw refuse("the layer root must be a directory");
@@ -341,37 +371,41 @@ public final class SafeExtractor {
 
     private void regularFile(String rel, TarArchiveEntry e, InputStream data) throws IOException {
         ensureParents(rel);
-        try (FileChannel out = createNew(rel)) {
+        int fd = createNew(rel);
+        try {
             long left = e.getSize();
             while (true) {
                 int n = readData(data, e, buffer);
                 if (n < 0) break;
-                ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-                while (bb.hasRemaining()) out.write(bb);
+                Posix.writeFully(fd, buffer, n);
                 left -= n;
             }
             if (left > 0) throw truncated(e, "the data stops " + left + " bytes short");
+        } finally {
+            Posix.close(fd);
         }
         setMetadata(rel, e, false);
     }
 
     /**
-     * Creates a new regular file: O_CREAT|O_EXCL, which never opens through a symlink at the last
-     * component. Whatever an earlier duplicate entry left there is removed first (only looked for
-     * when the create finds something, to spare a syscall per file).
+     * Creates a new regular file and returns its descriptor: O_CREAT|O_EXCL, which never opens
+     * through a symlink at the last component. Whatever an earlier duplicate entry left there is
+     * removed first (only looked for when the create finds something, to spare a syscall per
+     * file). Through {@link Posix}, not {@code java.nio.file}: a name need not be UTF-8.
      */
-    private FileChannel createNew(String rel) throws IOException {
-        Path p = Path.of(abs(rel));
+    private int createNew(String rel) {
+        int flags = Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW;
         try {
-            return FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        } catch (java.nio.file.FileAlreadyExistsException ex) {
+            return Posix.open(abs(rel), flags, 0666);
+        } catch (FsException ex) {
+            if (ex.errno() != Errno.EEXIST) throw ex;
             clear(rel);
-            return FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            return Posix.open(abs(rel), flags, 0666);
         }
     }
 
     private void symlink(String rel, TarArchiveEntry e) {
-        String target = e.getLinkName();
+        String target = currentLink;
         if (target == null || target.isEmpty()) throw refuse("symlink with an empty target");
         if (target.indexOf('\0') >= 0) throw refuse("symlink target contains a NUL byte");
         ensureParents(rel);
@@ -381,7 +415,7 @@ public final class SafeExtractor {
     }
 
     private void hardLink(String rel, TarArchiveEntry e) {
-        String target = normalizeLinkTarget(e.getLinkName());
+        String target = normalizeLinkTarget(currentLink);
         if (target.equals(rel)) throw refuse("hard link to itself");
         Stat st = existing(target, "hard link target");
         if (st.isDirectory()) throw refuse("hard link to the directory '" + target + "'");
@@ -419,7 +453,7 @@ public final class SafeExtractor {
                 ensureParents(wh);
                 clear(rel);
                 clear(wh);
-                Files.createFile(Path.of(abs(wh)));
+                Posix.close(createNew(wh));
                 return;
             }
             throw refuse((chr ? "character" : "block") + " device node: only root can import device nodes "
@@ -454,7 +488,7 @@ public final class SafeExtractor {
     }
 
     private UserError truncated(TarArchiveEntry e, String why) {
-        return new UserError(source + ": truncated tar archive: entry '" + e.getName() + "' declares "
+        return new UserError(source + ": truncated tar archive: entry '" + current + "' declares "
                 + e.getSize() + " bytes of data that are not all there (" + why + ")");
     }
 

@@ -1,6 +1,5 @@
 package dev.jfs.archive;
 
-import dev.jfs.UserError;
 import dev.jfs.changes.EntryXattrs;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
@@ -8,11 +7,6 @@ import dev.jfs.posix.Stat;
 import dev.jfs.union.Node;
 import dev.jfs.union.UnionView;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -22,8 +16,8 @@ import java.util.Map;
  *
  * <p>Whenever that way fails (open refused, the file gone or shorter than stat said, an xattr
  * call refused), the file is read again the way {@link LayerTar} streams a big one: xattrs by
- * path, data through a {@link FileChannel}. That way throws exactly the errors commit always
- * threw, with the same messages, or succeeds if the failure was a passing one.
+ * path, data through a descriptor of its own. That way throws the errors a streamed file's
+ * entry throws, with the same messages, or succeeds if the failure was a passing one.
  */
 record SmallFile(Stat stat, Map<String, byte[]> xattrs, byte[] data) {
     /** Files up to this size are read whole; bigger ones are streamed. */
@@ -75,14 +69,14 @@ record SmallFile(Stat stat, Map<String, byte[]> xattrs, byte[] data) {
         return readByPath(view, n, data);
     }
 
-    /** The old way: xattrs by path, then the data through a FileChannel. */
-    private static SmallFile readByPath(UnionView view, Node n, byte[] data) throws IOException {
+    /** The old way: xattrs by path, then the data through a descriptor of its own. */
+    private static SmallFile readByPath(UnionView view, Node n, byte[] data) {
         Map<String, byte[]> xattrs = EntryXattrs.of(view, n);
-        try (FileChannel ch = FileChannel.open(Path.of(n.realPath()), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buf = ByteBuffer.wrap(data);
-            while (buf.hasRemaining()) {
-                if (ch.read(buf) < 0) throw LayerTar.shrank(n.path());
-            }
+        int fd = Posix.open(n.realPath(), Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
+        try {
+            if (Posix.readFully(fd, data) < data.length) throw LayerTar.shrank(n.path());
+        } finally {
+            Posix.libc().close(fd);
         }
         return new SmallFile(n.stat(), xattrs, data);
     }

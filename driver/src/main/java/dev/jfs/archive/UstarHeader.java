@@ -1,5 +1,6 @@
 package dev.jfs.archive;
 
+import dev.jfs.posix.Names;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,14 +56,20 @@ final class UstarHeader {
     }
 
     /**
-     * A name field of 100 bytes: the name's UTF-8 bytes, cut to fit (a longer name's whole
-     * entry is in a PAX record). ASCII, by far the commonest, is copied as it is; anything else
-     * goes through commons-compress, which cuts it at a character, not inside one.
+     * A name field of 100 bytes: the name's bytes, cut to fit (a longer name's whole entry is in
+     * a PAX record). ASCII, by far the commonest, is copied as it is; other UTF-8 goes through
+     * commons-compress, which cuts it at a character, not inside one; a name holding bytes that
+     * are not UTF-8 ({@link Names}) is cut the same way, and its bytes are written as they are.
      */
     private static void name(String s, byte[] record, int offset) {
         int n = s.length();
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) >= 0x80) {
+                if (hasLoneSurrogate(s)) {
+                    byte[] b = fitted(s);
+                    System.arraycopy(b, 0, record, offset, b.length);
+                    return;
+                }
                 try {
                     TarUtils.formatNameBytes(s, record, offset, TarConstants.NAMELEN, UTF_8);
                 } catch (IOException e) {
@@ -72,5 +79,30 @@ final class UstarHeader {
             }
         }
         for (int i = 0, end = Math.min(n, TarConstants.NAMELEN); i < end; i++) record[offset + i] = (byte) s.charAt(i);
+    }
+
+    /** The bytes of the longest start of {@code s}, whole characters only, that fits the name field. */
+    private static byte[] fitted(String s) {
+        int len = s.length();
+        byte[] b = Names.encode(s);
+        while (b.length > TarConstants.NAMELEN) {
+            len--;
+            if (len > 0 && Character.isHighSurrogate(s.charAt(len - 1)) && Character.isLowSurrogate(s.charAt(len))) len--;
+            b = Names.encode(s.substring(0, len));
+        }
+        return b;
+    }
+
+    /** A surrogate that is not half of a pair: one of {@link Names}' escaped bytes. */
+    static boolean hasLoneSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

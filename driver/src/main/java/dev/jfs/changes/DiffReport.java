@@ -1,5 +1,6 @@
 package dev.jfs.changes;
 
+import dev.jfs.posix.EscapedNames;
 import java.util.function.Consumer;
 
 /**
@@ -8,11 +9,19 @@ import java.util.function.Consumer;
  * before it (unless it is listed already). The root is never listed.
  */
 public final class DiffReport implements Consumer<Change> {
-    /** One line of output: {@code kind} is 'A', 'C' or 'D'; {@code path} starts with '/'. */
+    /**
+     * One line of output: {@code kind} is 'A', 'C' or 'D'; {@code path} starts with '/', its names
+     * as {@link dev.jfs.posix.Names} holds them (bytes that are not UTF-8 as lone surrogates).
+     */
     public record Line(char kind, String path) {
+        /** The path as printed: bytes that are not UTF-8 as {@code \xHH} ({@link EscapedNames}). */
+        public String printedPath() {
+            return EscapedNames.of(path);
+        }
+
         @Override
         public String toString() {
-            return kind + " " + path;
+            return kind + " " + printedPath();
         }
     }
 

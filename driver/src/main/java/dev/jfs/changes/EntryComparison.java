@@ -1,15 +1,12 @@
 package dev.jfs.changes;
 
 import dev.jfs.UserError;
+import dev.jfs.posix.FsException;
+import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import dev.jfs.union.Node;
 import dev.jfs.union.UnionView;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Whether the entry at one path of the merged view differs from the lowers' entry there, by
@@ -42,35 +39,32 @@ final class EntryComparison {
         return s.type() == Stat.S_IFCHR || s.type() == Stat.S_IFBLK;
     }
 
-    /** Byte for byte; both files have the size already compared. */
+    /**
+     * Byte for byte; both files have the size already compared. Through {@link Posix}, not
+     * {@code java.nio.file}, which cannot open a layer path whose names are not UTF-8.
+     */
     private static boolean sameContent(Node merged, Stat m, Node lower, Stat l) {
         if (m.dev() == l.dev() && m.ino() == l.ino()) return true;
-        try (FileChannel a = open(merged.realPath()); FileChannel b = open(lower.realPath())) {
-            ByteBuffer ba = ByteBuffer.allocate(CHUNK), bb = ByteBuffer.allocate(CHUNK);
-            while (true) {
-                ba.clear();
-                bb.clear();
-                int na = readFully(a, ba), nb = readFully(b, bb);
-                if (na != nb) return false;
-                if (na <= 0) return true;
-                if (!ba.flip().equals(bb.flip())) return false;
+        int a = -1, b = -1;
+        try {
+            a = open(merged.realPath());
+            b = open(lower.realPath());
+            byte[] ba = new byte[CHUNK], bb = new byte[CHUNK];
+            for (long offset = 0; ; ) {
+                int na = Posix.readFully(a, ba, CHUNK, offset), nb = Posix.readFully(b, bb, CHUNK, offset);
+                if (na != nb || !Arrays.equals(ba, 0, na, bb, 0, nb)) return false;
+                if (na < CHUNK) return true;
+                offset += na;
             }
-        } catch (IOException e) {
+        } catch (FsException e) {
             throw new UserError("cannot compare /" + merged.path() + " with its lower copy (" + e.getMessage() + ")", e);
+        } finally {
+            if (a >= 0) Posix.libc().close(a);
+            if (b >= 0) Posix.libc().close(b);
         }
     }
 
-    private static FileChannel open(String path) throws IOException {
-        return FileChannel.open(Path.of(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    }
-
-    private static int readFully(FileChannel ch, ByteBuffer buf) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf);
-            if (n < 0) return total == 0 ? -1 : total;
-            total += n;
-        }
-        return total;
+    private static int open(String path) {
+        return Posix.open(path, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
     }
 }

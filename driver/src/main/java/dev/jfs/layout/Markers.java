@@ -1,5 +1,6 @@
 package dev.jfs.layout;
 
+import dev.jfs.posix.Names;
 import dev.jfs.posix.Posix;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class Markers {
         byte[] v = Posix.getxattr(dirRealPath, TRUSTED_OVERLAY + "redirect");
         if (v == null) v = Posix.getxattr(dirRealPath, USER_OVERLAY + "redirect");
         if (v == null || v.length == 0) return null;
-        String r = new String(v, StandardCharsets.UTF_8);
+        String r = Names.decode(v); // a path of names, bytes as they are
         if (r.startsWith("/")) return "/" + r.replaceAll("^/+", "");
         return r.contains("/") ? null : r;
     }

@@ -2,6 +2,7 @@ package dev.jfs.layout;
 
 import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
+import dev.jfs.posix.Names;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ public enum UpperFormat {
     /** Records where lower layers hold a renamed directory's contents (absolute, as overlayfs writes). */
     public void setRedirect(String dirPath, String lowerPath) {
         Posix.setxattr(dirPath, overlayPrefix + "redirect",
-                ("/" + lowerPath).getBytes(StandardCharsets.UTF_8), 0);
+                Names.encode("/" + lowerPath), 0);
     }
 
     /**

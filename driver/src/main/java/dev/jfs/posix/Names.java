@@ -1,61 +1,141 @@
 package dev.jfs.posix;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * File names as the kernel has them, bytes, held in Java Strings without loss: valid UTF-8 is
- * decoded, and each byte that is not part of valid UTF-8 becomes the lone surrogate
- * U+DC80+byte (Python's surrogateescape), which {@link #encode} turns back into that byte.
+ * File names as Linux has them, bytes, carried in Java Strings without loss: UTF-8, and each
+ * byte that is not part of a valid UTF-8 sequence as the lone surrogate U+DC80+byte (what
+ * Python calls surrogateescape). Java's own decoders turn such bytes into U+FFFD, and the name a
+ * program created would not be the name stored. Every byte string decodes to a String that
+ * {@link #encode} turns back into the same bytes.
+ *
+ * <p>Validation is strict UTF-8: overlong forms, encoded surrogates (ED A0..ED BF) and code
+ * points above U+10FFFF are not valid, so their bytes are escaped one by one; an escape can
+ * never be confused with a character the name really holds.
  */
 public final class Names {
+    private static final char ESCAPE_BASE = 0xDC00;
+
     private Names() {}
 
     public static String decode(byte[] bytes) {
         return decode(bytes, 0, bytes.length);
     }
 
+    /** The name held in {@code length} bytes of {@code bytes} from {@code offset}. */
     public static String decode(byte[] bytes, int offset, int length) {
-        boolean ascii = true;
-        for (int i = offset; i < offset + length && ascii; i++) ascii = bytes[i] >= 0;
-        if (ascii) return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
-        CharBuffer out = CharBuffer.allocate(length);
-        while (true) {
-            CoderResult r = d.decode(in, out, true);
-            if (r.isUnderflow()) break;
-            if (r.isError()) {
-                for (int i = 0; i < r.length(); i++) out.put((char) (0xDC00 | (in.get() & 0xff)));
+        int end = offset + length;
+        int i = offset;
+        while (i < end && bytes[i] >= 0) i++;
+        // All ASCII, by far the commonest: the JDK makes a one-byte-per-char String directly.
+        if (i == end) return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
+        char[] out = new char[length];
+        int n = 0;
+        for (int k = offset; k < i; k++) out[n++] = (char) bytes[k];
+        while (i < end) {
+            int b0 = bytes[i] & 0xff;
+            if (b0 < 0x80) {
+                out[n++] = (char) b0;
+                i++;
+                continue;
+            }
+            int size = sequenceLength(bytes, i, end);
+            if (size == 0) {
+                out[n++] = (char) (ESCAPE_BASE + b0);
+                i++;
+            } else if (size == 2) {
+                out[n++] = (char) (((b0 & 0x1f) << 6) | (bytes[i + 1] & 0x3f));
+                i += 2;
+            } else if (size == 3) {
+                out[n++] = (char) (((b0 & 0x0f) << 12) | ((bytes[i + 1] & 0x3f) << 6) | (bytes[i + 2] & 0x3f));
+                i += 3;
+            } else {
+                int cp = ((b0 & 0x07) << 18) | ((bytes[i + 1] & 0x3f) << 12) | ((bytes[i + 2] & 0x3f) << 6)
+                        | (bytes[i + 3] & 0x3f);
+                out[n++] = Character.highSurrogate(cp);
+                out[n++] = Character.lowSurrogate(cp);
+                i += 4;
             }
         }
-        d.flush(out);
-        return out.flip().toString();
+        return new String(out, 0, n);
     }
 
+    /**
+     * The length of the valid UTF-8 sequence that starts at {@code i} with a byte of 0x80 or
+     * more (2, 3 or 4), or 0 if none does (the lead byte is then escaped alone, and whatever
+     * follows it is decoded afresh).
+     */
+    private static int sequenceLength(byte[] b, int i, int end) {
+        int b0 = b[i] & 0xff;
+        if (b0 >= 0xC2 && b0 <= 0xDF) {
+            return i + 1 < end && continuation(b[i + 1]) ? 2 : 0;
+        }
+        if (b0 >= 0xE0 && b0 <= 0xEF) {
+            if (i + 2 >= end) return 0;
+            int b1 = b[i + 1] & 0xff;
+            int low = b0 == 0xE0 ? 0xA0 : 0x80, high = b0 == 0xED ? 0x9F : 0xBF; // no overlongs, no surrogates
+            return b1 >= low && b1 <= high && continuation(b[i + 2]) ? 3 : 0;
+        }
+        if (b0 >= 0xF0 && b0 <= 0xF4) {
+            if (i + 3 >= end) return 0;
+            int b1 = b[i + 1] & 0xff;
+            int low = b0 == 0xF0 ? 0x90 : 0x80, high = b0 == 0xF4 ? 0x8F : 0xBF; // no overlongs, nothing past U+10FFFF
+            return b1 >= low && b1 <= high && continuation(b[i + 2]) && continuation(b[i + 3]) ? 4 : 0;
+        }
+        return 0;
+    }
+
+    private static boolean continuation(byte b) {
+        return (b & 0xC0) == 0x80;
+    }
+
+    /**
+     * The bytes of a name {@link #decode} made: UTF-8, and each lone U+DC80..U+DCFF as the byte
+     * it stands for. Any other unpaired surrogate (no decoded name holds one) becomes '?', as
+     * {@link String#getBytes} makes it.
+     */
     public static byte[] encode(String s) {
-        boolean plain = true;
-        for (int i = 0; i < s.length() && plain; i++) plain = s.charAt(i) < 0x80;
-        if (plain) return s.getBytes(StandardCharsets.ISO_8859_1);
-        ByteBuffer out = ByteBuffer.allocate(s.length() * 3);
-        int start = 0;
-        for (int i = 0; i <= s.length(); i++) {
-            char c = i < s.length() ? s.charAt(i) : 0;
-            boolean escaped = i < s.length() && c >= 0xDC80 && c <= 0xDCFF
-                    && !(i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
-            if (escaped || i == s.length()) {
-                out.put(s.substring(start, i).getBytes(StandardCharsets.UTF_8));
-                if (escaped) out.put((byte) (c & 0xff));
-                start = i + 1;
+        int len = s.length();
+        boolean surrogates = false;
+        for (int i = 0; i < len; i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                surrogates = true;
+                break;
             }
         }
-        byte[] b = new byte[out.position()];
-        out.flip().get(b);
-        return b;
+        // Without surrogates, the JDK's UTF-8 (its fast path) gives exactly these bytes.
+        if (!surrogates) return s.getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[len * 3];
+        int n = 0;
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                out[n++] = (byte) c;
+            } else if (c < 0x800) {
+                out[n++] = (byte) (0xC0 | (c >> 6));
+                out[n++] = (byte) (0x80 | (c & 0x3f));
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, s.charAt(++i));
+                out[n++] = (byte) (0xF0 | (cp >> 18));
+                out[n++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
+                out[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
+                out[n++] = (byte) (0x80 | (cp & 0x3f));
+            } else if (isEscape(c)) {
+                out[n++] = (byte) (c - ESCAPE_BASE);
+            } else if (Character.isSurrogate(c)) {
+                out[n++] = '?';
+            } else {
+                out[n++] = (byte) (0xE0 | (c >> 12));
+                out[n++] = (byte) (0x80 | ((c >> 6) & 0x3f));
+                out[n++] = (byte) (0x80 | (c & 0x3f));
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Whether {@code c} is a lone surrogate standing for a byte that was not valid UTF-8. */
+    static boolean isEscape(char c) {
+        return c >= 0xDC80 && c <= 0xDCFF;
     }
 }

@@ -1,6 +1,5 @@
 package dev.jfs.posix;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +29,7 @@ public final class Posix {
     private static final Runtime RUNTIME;
     private static final boolean AARCH64;
     private static final ThreadLocal<Pointer> SCRATCH;
-    private static final ThreadLocal<Pointer> READ_BUFFER;
+    private static final ThreadLocal<Pointer> IO_BUFFER;
 
     static {
         LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
@@ -44,7 +43,7 @@ public final class Posix {
         O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
         O_DIRECT = AARCH64 ? 0200000 : 040000;
         SCRATCH = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 4096));
-        READ_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
+        IO_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
     }
 
     private Posix() {}
@@ -93,12 +92,12 @@ public final class Posix {
     }
 
     /**
-     * A path as the C string libc takes: UTF-8, NUL-terminated. jnr-ffi converts a String
-     * argument through a CharsetEncoder on every call, which cost a commit more than the
-     * conversion itself; String.getBytes is the JDK's fast path. Same bytes either way.
+     * A path or name as the C string libc takes: its bytes ({@link Names#encode}, so a name that
+     * is not UTF-8 reaches the kernel as the bytes it was read as), NUL-terminated. Never jnr's
+     * own String marshalling, which would re-encode it (and cost a CharsetEncoder per call).
      */
     static byte[] cString(String path) {
-        byte[] b = path.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Names.encode(path);
         return Arrays.copyOf(b, b.length + 1);
     }
 
@@ -177,7 +176,7 @@ public final class Posix {
     /** statvfs(3): bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax. */
     public static long[] statvfs(String path) {
         Pointer buf = SCRATCH.get();
-        check(LIBC.statvfs(path, buf), "statvfs", path);
+        check(LIBC.statvfs(cString(path), buf), "statvfs", path);
         long[] v = new long[11];
         for (int i = 0; i < v.length; i++) v[i] = buf.getLong(i * 8L);
         return v;
@@ -188,15 +187,15 @@ public final class Posix {
      * (statx with AT_STATX_FORCE_SYNC); false if the path is gone.
      */
     public static boolean refreshAttributes(String path) {
-        return LIBC.statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get()) == 0;
+        return LIBC.statx(AT_FDCWD, cString(path), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get()) == 0;
     }
 
     public static void chmod(String path, int mode) {
-        check(LIBC.chmod(path, mode & 07777), "chmod", path);
+        check(LIBC.chmod(cString(path), mode & 07777), "chmod", path);
     }
 
     public static void lchown(String path, int uid, int gid) {
-        check(LIBC.lchown(path, uid, gid), "chown", path);
+        check(LIBC.lchown(cString(path), uid, gid), "chown", path);
     }
 
     /** Sets times without following a final symlink; nanoseconds may be UTIME_NOW or UTIME_OMIT. */
@@ -206,72 +205,72 @@ public final class Posix {
         t.putLong(8, atimeNsec);
         t.putLong(16, mtimeSec);
         t.putLong(24, mtimeNsec);
-        check(LIBC.utimensat(AT_FDCWD, path, t, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+        check(LIBC.utimensat(AT_FDCWD, cString(path), t, AT_SYMLINK_NOFOLLOW), "utimensat", path);
     }
 
     // ---- namespace -----------------------------------------------------------------------------
 
     public static void mkdir(String path, int mode) {
-        check(LIBC.mkdir(path, mode), "mkdir", path);
+        check(LIBC.mkdir(cString(path), mode), "mkdir", path);
     }
 
     public static void rmdir(String path) {
-        check(LIBC.rmdir(path), "rmdir", path);
+        check(LIBC.rmdir(cString(path)), "rmdir", path);
     }
 
     public static void unlink(String path) {
-        check(LIBC.unlink(path), "unlink", path);
+        check(LIBC.unlink(cString(path)), "unlink", path);
     }
 
     public static void symlink(String target, String path) {
-        check(LIBC.symlink(target, path), "symlink", path);
+        check(LIBC.symlink(cString(target), cString(path)), "symlink", path);
     }
 
     public static String readlink(String path) {
         Pointer buf = SCRATCH.get();
-        long n = LIBC.readlink(path, buf, 4096);
+        long n = LIBC.readlink(cString(path), buf, 4096);
         if (n < 0) throw fail("readlink", path);
         byte[] bytes = new byte[(int) n];
         buf.get(0, bytes, 0, bytes.length);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return Names.decode(bytes);
     }
 
     public static void link(String existing, String newPath) {
-        check(LIBC.link(existing, newPath), "link", newPath);
+        check(LIBC.link(cString(existing), cString(newPath)), "link", newPath);
     }
 
     public static void rename(String from, String to) {
-        check(LIBC.rename(from, to), "rename", from);
+        check(LIBC.rename(cString(from), cString(to)), "rename", from);
     }
 
     /** renameat2(2) with RENAME_* flags. */
     public static void rename(String from, String to, int flags) {
-        check(LIBC.renameat2(AT_FDCWD, from, AT_FDCWD, to, flags), "rename", from);
+        check(LIBC.renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), flags), "rename", from);
     }
 
     public static void mknod(String path, int mode, long rdev) {
-        check(LIBC.mknod(path, mode, rdev), "mknod", path);
+        check(LIBC.mknod(cString(path), mode, rdev), "mknod", path);
     }
 
     public static void truncate(String path, long length) {
-        check(LIBC.truncate(path, length), "truncate", path);
+        check(LIBC.truncate(cString(path), length), "truncate", path);
     }
 
     /** All names in a directory but "." and "..", with their d_type. */
     public static List<DirEntry> readDir(String path) {
-        Pointer dir = LIBC.opendir(path);
+        Pointer dir = LIBC.opendir(cString(path));
         if (dir == null || dir.address() == 0) throw fail("opendir", path);
         try {
             List<DirEntry> out = new ArrayList<>();
             byte[] name = new byte[NAME_BYTES];
             for (Pointer d = LIBC.readdir(dir); d != null && d.address() != 0; d = LIBC.readdir(dir)) {
-                // The bytes, then the JDK's own decoding: jnr's getString goes through a
-                // CharsetDecoder, five objects per name where this makes the String alone.
+                // The bytes, then Names: exact for names that are not UTF-8, and no CharsetDecoder
+                // (jnr's getString makes five objects per name where this makes the String alone).
                 int length = d.indexOf(19, (byte) 0, NAME_BYTES);
                 if (length < 0) length = NAME_BYTES;
                 d.get(19, name, 0, length);
                 if (isDotOrDotDot(name, length)) continue;
-                out.add(new DirEntry(new String(name, 0, length, StandardCharsets.UTF_8), d.getByte(18) & 0xff, d.getLong(0)));
+                out.add(new DirEntry(Names.decode(name, 0, length), d.getByte(18) & 0xff, d.getLong(0)));
             }
             return out;
         } finally {
@@ -347,18 +346,54 @@ public final class Posix {
     }
 
     /**
+     * Writes the first {@code length} bytes of {@code src} at the file position of {@code fd}, all
+     * of them. For files named by layer paths, which {@code java.nio.file} cannot open when a
+     * name is not UTF-8; through the per-thread native buffer, as {@link #readFully} reads.
+     */
+    public static void writeFully(int fd, byte[] src, int length) {
+        if (length > src.length) throw new IndexOutOfBoundsException(length + " > " + src.length);
+        Pointer buf = ioBuffer(length);
+        buf.put(0, src, 0, length);
+        int done = 0;
+        while (done < length) {
+            long n = LIBC.write(fd, done == 0 ? buf : buf.slice(done), length - done);
+            if (n < 0) {
+                if (errno() == Errno.EINTR) continue;
+                throw fail("write", "fd " + fd);
+            }
+            done += (int) n;
+        }
+    }
+
+    /** This thread's native buffer for copies from and to Java arrays, at least {@code size} bytes. */
+    private static Pointer ioBuffer(int size) {
+        Pointer buf = IO_BUFFER.get();
+        if (buf.size() < size) {
+            buf = Memory.allocateDirect(RUNTIME, Math.max(size, (int) buf.size() * 2));
+            IO_BUFFER.set(buf);
+        }
+        return buf;
+    }
+
+    /**
      * Reads {@code dst.length} bytes from offset 0 of {@code fd}, fewer only if the file ends
      * first; returns how many. Through a per-thread native buffer, grown as needed.
      */
     public static int readFully(int fd, byte[] dst) {
-        Pointer buf = READ_BUFFER.get();
-        if (buf.size() < dst.length) {
-            buf = Memory.allocateDirect(RUNTIME, Math.max(dst.length, (int) buf.size() * 2));
-            READ_BUFFER.set(buf);
-        }
+        return readFully(fd, dst, dst.length, 0);
+    }
+
+    /**
+     * Reads {@code length} bytes at {@code offset} of {@code fd} into the start of {@code dst},
+     * fewer only if the file ends first; returns how many. For files named by layer paths, which
+     * {@code java.nio.file} cannot open when a name is not UTF-8.
+     */
+    public static int readFully(int fd, byte[] dst, int length, long offset) {
+        if (length > dst.length) throw new IndexOutOfBoundsException(length + " > " + dst.length);
+        Pointer buf = ioBuffer(length);
         int done = 0;
-        while (done < dst.length) {
-            long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), dst.length - done, done);
+        while (done < length) {
+            long n = LIBC.pread(fd, done == 0 ? buf : buf.slice(done), length - done, offset + done);
             if (n < 0) throw fail("read", "fd " + fd);
             if (n == 0) break;
             done += (int) n;
@@ -425,12 +460,14 @@ public final class Posix {
 
     /** The value of an xattr, or null if the entry has none of that name. */
     public static byte[] getxattr(String path, String name) {
-        return xattrValue("getxattr " + path, (buf, size) -> LIBC.lgetxattr(path, name, buf, size));
+        byte[] p = cString(path), n = cString(name);
+        return xattrValue("getxattr " + path, (buf, size) -> LIBC.lgetxattr(p, n, buf, size));
     }
 
     /** {@link #getxattr} of an open file: no path lookup. */
     public static byte[] fgetxattr(int fd, String name) {
-        return xattrValue("getxattr fd " + fd, (buf, size) -> LIBC.fgetxattr(fd, name, buf, size));
+        byte[] n = cString(name);
+        return xattrValue("getxattr fd " + fd, (buf, size) -> LIBC.fgetxattr(fd, n, buf, size));
     }
 
     /** A getxattr or listxattr call: fills {@code buf} (up to {@code size}), or with a null buf, gives the size. */
@@ -461,11 +498,12 @@ public final class Posix {
     public static void setxattr(String path, String name, byte[] value, int flags) {
         Pointer buf = Memory.allocateDirect(RUNTIME, Math.max(1, value.length));
         buf.put(0, value, 0, value.length);
-        check(LIBC.lsetxattr(path, name, buf, value.length, flags), "setxattr", path);
+        check(LIBC.lsetxattr(cString(path), cString(name), buf, value.length, flags), "setxattr", path);
     }
 
     public static List<String> listxattr(String path) {
-        return xattrList("listxattr " + path, (buf, size) -> LIBC.llistxattr(path, buf, size));
+        byte[] p = cString(path);
+        return xattrList("listxattr " + path, (buf, size) -> LIBC.llistxattr(p, buf, size));
     }
 
     /** {@link #listxattr} of an open file: no path lookup. */
@@ -495,7 +533,7 @@ public final class Posix {
         int start = 0;
         for (int i = 0; i < raw.length; i++) {
             if (raw[i] == 0) {
-                if (i > start) names.add(new String(raw, start, i - start, StandardCharsets.UTF_8));
+                if (i > start) names.add(Names.decode(raw, start, i - start));
                 start = i + 1;
             }
         }
@@ -503,7 +541,7 @@ public final class Posix {
     }
 
     public static void removexattr(String path, String name) {
-        check(LIBC.lremovexattr(path, name), "removexattr", path);
+        check(LIBC.lremovexattr(cString(path), cString(name)), "removexattr", path);
     }
 
     // ---- process -------------------------------------------------------------------------------
@@ -559,6 +597,6 @@ public final class Posix {
     }
 
     public static void umount(String target, int flags) {
-        check(LIBC.umount2(target, flags), "umount", target);
+        check(LIBC.umount2(cString(target), flags), "umount", target);
     }
 }

@@ -1,6 +1,7 @@
 package dev.jfs.union;
 
 import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Names;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.io.ByteArrayOutputStream;
@@ -45,7 +46,8 @@ import java.util.Set;
  * number of directories and the offset of their table; then one record per directory; then the
  * table, a path and a record offset per directory. A record: the directory's stat (sixteen longs),
  * flags (1 opaque, 2 redirect follows), the redirect, its entries (name, d_type, d_ino, and the stat
- * of each entry that is not a directory), its whiteouts. Strings are an int length and UTF-8.
+ * of each entry that is not a directory), its whiteouts. Strings are an int length and the
+ * name's bytes as on disk ({@link Names}: UTF-8 where the name is).
  */
 public final class LayerIndex {
     public static final String SUFFIX = ".jfs-index";
@@ -223,7 +225,7 @@ public final class LayerIndex {
     }
 
     private static void putString(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        byte[] b = Names.encode(s);
         out.writeInt(b.length);
         out.write(b);
     }
@@ -231,7 +233,7 @@ public final class LayerIndex {
     private static String string(ByteBuffer data, int at, int len) {
         byte[] b = new byte[len];
         data.get(at, b);
-        return new String(b, StandardCharsets.UTF_8);
+        return Names.decode(b);
     }
 
     /** Decodes one record: absolute reads, so threads share the mapped buffer safely. */

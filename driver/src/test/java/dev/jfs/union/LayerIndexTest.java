@@ -3,6 +3,7 @@ package dev.jfs.union;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jfs.posix.DirEntry;
+import dev.jfs.posix.Names;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import dev.jfs.archive.ExtractOptions;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directories do, and an index that does not fit its directory is not used.
  */
 class LayerIndexTest {
+    static final String BYTES_DIR = Names.decode(new byte[] {'d', (byte) 0xff}), BYTES_FILE = Names.decode(new byte[] {(byte) 0xfe, 'f'});
+
     @TempDir Path tmp;
     Path layer;
 
@@ -45,6 +48,11 @@ class LayerIndexTest {
         Posix.setxattr(byXattr.toString(), "user.overlay.opaque", "y".getBytes(StandardCharsets.UTF_8), 0);
         Path moved = Files.createDirectories(layer.resolve("moved"));
         Posix.setxattr(moved.toString(), "user.overlay.redirect", "/old/place".getBytes(StandardCharsets.UTF_8), 0);
+        // Names that are not UTF-8: a directory, a file in it, a whiteout, a redirect.
+        Posix.mkdir(layer + "/" + BYTES_DIR, 0755);
+        Posix.close(Posix.open(layer + "/" + BYTES_DIR + "/" + BYTES_FILE, Posix.O_WRONLY | Posix.O_CREAT, 0644));
+        Posix.close(Posix.open(layer + "/" + BYTES_DIR + "/.wh." + BYTES_FILE + "2", Posix.O_WRONLY | Posix.O_CREAT, 0644));
+        Posix.setxattr(layer + "/" + BYTES_DIR, "user.overlay.redirect", Names.encode("/old/" + BYTES_FILE), 0);
         Files.createDirectories(layer.resolve("var/gone"));
         Files.createFile(layer.resolve("var/.wh.gone"));                     // a directory made again
         if (Posix.geteuid() == 0) {
@@ -71,6 +79,9 @@ class LayerIndexTest {
         }
         assertTrue(indexed.probe("var/xattr").opaque());
         assertEquals("/old/place", indexed.probe("moved").redirect());
+        assertTrue(paths.contains(BYTES_DIR + "/" + BYTES_FILE), "walked " + paths);
+        assertEquals("/old/" + BYTES_FILE, indexed.probe(BYTES_DIR).redirect());
+        assertEquals(Probe.Kind.WHITEOUT, indexed.probe(BYTES_DIR + "/" + BYTES_FILE + "2").kind());
         assertEquals(Probe.Kind.WHITEOUT, indexed.probe("etc/motd").kind());
     }
 

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 /** {@code jfs diff}: what a container changed, as {@code docker diff} lists it (SPEC 4). */
 @Command(name = "diff", mixinStandardHelpOptions = true,
         description = {"List what the upper changed against the lowers: one line per path, in path order,",
-                "A (added), C (changed, or the parent of a change), D (deleted, or a directory deleted and made again)."})
+                "A (added), C (changed, or the parent of a change), D (deleted, or a directory deleted and made again).",
+                "In a path, a byte that is not UTF-8 or a control character prints as \\xHH, a backslash as \\\\."})
 final class DiffCommand implements Callable<Integer> {
     enum Format { text, json }
 
@@ -44,7 +45,7 @@ final class DiffCommand implements Callable<Integer> {
                 write(stdout, "[");
                 ChangeWalker.walkPaths(views, new DiffReport(line -> {
                     write(stdout, (first[0] ? "\n" : ",\n") + "  {\"kind\": \"" + line.kind() + "\", \"path\": \""
-                            + new String(JsonStringEncoder.getInstance().quoteAsString(line.path())) + "\"}");
+                            + new String(JsonStringEncoder.getInstance().quoteAsString(line.printedPath())) + "\"}");
                     first[0] = false;
                 }));
                 write(stdout, first[0] ? "]\n" : "\n]\n");

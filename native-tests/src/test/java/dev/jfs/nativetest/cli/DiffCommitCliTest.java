@@ -4,6 +4,8 @@ import static dev.jfs.nativetest.CliProcess.jfs;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.jfs.nativetest.CliProcess.Result;
+import dev.jfs.posix.Names;
+import dev.jfs.posix.Posix;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +46,26 @@ class DiffCommitCliTest {
         assertEquals(0, json.exit(), json.toString());
         assertEquals("[\n  {\"kind\": \"C\", \"path\": \"/etc\"},\n  {\"kind\": \"C\", \"path\": \"/etc/hosts\"},\n"
                 + "  {\"kind\": \"A\", \"path\": \"/etc/new\"}\n]\n", json.out());
+    }
+
+    /** A name that is not UTF-8 prints with its bytes escaped, and the layer tar holds the bytes themselves. */
+    @Test
+    void aNameThatIsNotUtf8PrintsEscapedAndCommitsAsItsBytes() throws Exception {
+        String name = Names.decode(new byte[] {(byte) 0xff, (byte) 0xfe, '-', 'x'});
+        Posix.close(Posix.open(upper + "/etc/" + name, Posix.O_WRONLY | Posix.O_CREAT, 0644));
+        Result text = jfs("diff", "--lower", lower.toString(), "--upper", upper.toString());
+        assertEquals(0, text.exit(), text.toString());
+        assertEquals("C /etc\nC /etc/hosts\nA /etc/new\nA /etc/\\xff\\xfe-x\n", text.out());
+        Result json = jfs("diff", "--lower", lower.toString(), "--upper", upper.toString(), "--format", "json");
+        assertTrue(json.out().contains("{\"kind\": \"A\", \"path\": \"/etc/\\\\xff\\\\xfe-x\"}"), json.out());
+
+        Path file = tmp.resolve("layer.tar");
+        Result r = jfs("commit", "--lower", lower.toString(), "--upper", upper.toString(), "-o", file.toString());
+        assertEquals(0, r.exit(), r.toString());
+        ProcessBuilder tar = new ProcessBuilder("tar", "--quoting-style=escape", "-tf", file.toString());
+        tar.environment().put("LC_ALL", "C");
+        Result listed = dev.jfs.nativetest.CliProcess.exec(tar, 60);
+        assertEquals("etc/\netc/hosts\netc/new\netc/\\377\\376-x\n", listed.out(), "GNU tar reads the name's own bytes");
     }
 
     @Test
