@@ -12,6 +12,15 @@ import java.util.List;
  */
 public final class Markers {
     public static final String WHITEOUT_PREFIX = ".wh.";
+    private static final int NAME_MAX = 255;
+
+    /**
+     * Whether {@code name} can have a {@code .wh.} whiteout file beside it: a name within 4 bytes
+     * of NAME_MAX cannot, so probing for one (ENAMETOOLONG) means "no whiteout".
+     */
+    public static boolean fitsWhiteoutFile(String name) {
+        return dev.jfs.posix.Names.encode(name).length + WHITEOUT_PREFIX.length() <= NAME_MAX;
+    }
     public static final String OPAQUE_MARKER = ".wh..wh..opq";
 
     static final String TRUSTED_OVERLAY = "trusted.overlay.";

@@ -141,7 +141,7 @@ final class UpperLayer extends Layer {
     private Probe load(String rel, boolean whiteoutFiles) {
         Stat st = Posix.lstatOrNull(real(rel));
         if (st == null) {
-            if (rel.isEmpty() || !whiteoutFiles) return Probe.ABSENT;
+            if (rel.isEmpty() || !whiteoutFiles || !Markers.fitsWhiteoutFile(RelPath.name(rel))) return Probe.ABSENT;
             String wh = RelPath.join(RelPath.parent(rel), Markers.WHITEOUT_PREFIX + RelPath.name(rel));
             return Posix.lstatOrNull(real(wh)) != null ? Probe.WHITEOUT : Probe.ABSENT;
         }

@@ -17,6 +17,7 @@ final class NameRequests {
             FATTR_MTIME = 32, FATTR_FH = 64, FATTR_ATIME_NOW = 128, FATTR_MTIME_NOW = 256;
     private static final int GETATTR_FH = 1;
     private static final int RENAME_NOREPLACE = 1;
+    private static final int NAME_MAX = 255;
 
     private final Mounted m;
 
@@ -28,6 +29,7 @@ final class NameRequests {
         try (Held h = shared()) {
             FsNode parent = m.nodes.get(q.nodeId());
             String name = q.name(0);
+            if (q.stringLength(0) > NAME_MAX) throw new FsException(Errno.ENAMETOOLONG, name);
             Stat st;
             try {
                 st = m.union.getattr(m.nodes.path(parent, name));
