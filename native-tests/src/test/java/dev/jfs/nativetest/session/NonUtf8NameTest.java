@@ -21,13 +21,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Names are bytes: a file and a directory whose names are not UTF-8 ({@code \xff\xfe}), made
  * through the mount by a program that passes bytes (python3), are listed with exactly those
- * bytes, stored in the upper with exactly those bytes, and carried unchanged by {@code jfs diff}
- * and in the tar entry names of {@code jfs commit}. On the kernel's overlayfs the mount part is
+ * bytes, stored in the upper with exactly those bytes, printed by {@code jfs diff} with each byte
+ * that is not UTF-8 as {@code \xHH} (one name, one spelling), and carried unchanged in the tar
+ * entry names of {@code jfs commit}. On the kernel's overlayfs the mount part is
  * the kernel's; diff and commit are jfs's own, there on an upper the kernel wrote.
  */
 @ExtendWith(WatchdogVerdict.class)
 class NonUtf8NameTest {
     static final byte[] FILE = {'f', (byte) 0xff, (byte) 0xfe, '.', 't', 'x', 't'}, DIR = {(byte) 0xfe, (byte) 0xff, 'd'};
+    /** The same names as jfs diff prints them. */
+    static final byte[] FILE_PRINTED = "f\\xff\\xfe.txt".getBytes(), DIR_PRINTED = "\\xfe\\xffd".getBytes();
     static final HexFormat HEX = HexFormat.of();
     /** Makes dir/FILE and dir/DIR/x through the mount, then prints the names in the mount's dir, in DIR, and in the upper's dir. */
     static final String MAKE = """
@@ -85,8 +88,8 @@ class NonUtf8NameTest {
         for (byte[] line : lines(diff.out())) {
             if (startsWith(line, "A /dir/")) added.add(HEX.formatHex(line));
         }
-        assertEquals(new TreeSet<>(List.of(HEX.formatHex(concat("A /dir/", FILE)), HEX.formatHex(concat("A /dir/", DIR)),
-                HEX.formatHex(concat(concat("A /dir/", DIR), "/x".getBytes())))), added,
+        assertEquals(new TreeSet<>(List.of(HEX.formatHex(concat("A /dir/", FILE_PRINTED)), HEX.formatHex(concat("A /dir/", DIR_PRINTED)),
+                HEX.formatHex(concat(concat("A /dir/", DIR_PRINTED), "/x".getBytes())))), added,
                 fs + ": jfs diff's A lines (hex); it printed:\n" + Processes.printable(diff.out()));
 
         Path tar = tmp.resolve("layer.tar");
