@@ -33,6 +33,8 @@ class LongPathsTest {
     static final String DIR = BOTTOM + "/" + "n".repeat(250);
     static final String F = DIR + "/" + "f".repeat(79), G = DIR + "/" + "g".repeat(79);
     static final String H = DIR + "/" + "h".repeat(79), S = DIR + "/" + "s".repeat(79);
+    /** A lower file at the bottom whose own path, and its copy-up's, pass PATH_MAX. */
+    static final String LOWER_FILE = BOTTOM + "/" + "l".repeat(200), RENAMED = BOTTOM + "/" + "r".repeat(200);
 
     @TempDir Path tmp;
     Path base, lower;
@@ -43,7 +45,12 @@ class LongPathsTest {
         base = Files.createDirectories(tmp.resolve("b".repeat(200)));
         lower = base.resolve("lower");
         Files.createDirectories(lower.resolve(BOTTOM));
-        Files.writeString(lower.resolve(BOTTOM).resolve("lowerfile"), "lower\n");
+        int fd = Posix.open(lower + "/" + LOWER_FILE, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0644);
+        try {
+            Posix.writeFully(fd, "lower\n".getBytes(StandardCharsets.UTF_8), 6);
+        } finally {
+            Posix.close(fd);
+        }
     }
 
     @AfterEach
@@ -57,10 +64,11 @@ class LongPathsTest {
     @EnumSource(Fs.class)
     void everyCallWorksAtTheBottomOfA4095BytePath(Fs fs) throws Exception {
         assertEquals(4095, F.getBytes(StandardCharsets.UTF_8).length);
+        assertTrue((lower + "/" + LOWER_FILE).getBytes(StandardCharsets.UTF_8).length > 4096);
         stack = Stack.mount(fs, base, lower);
         String mnt = stack.mnt.toString() + "/";
 
-        append(mnt + BOTTOM + "/lowerfile", "more\n", fs + ": writing a lower file 15 directories deep");
+        append(mnt + LOWER_FILE, "more\n", fs + ": writing a lower file 15 directories deep");
         ok(() -> Posix.mkdir(mnt + DIR, 0755), fs + ": mkdir at 4015 bytes");
         ok(() -> Posix.close(Posix.open(mnt + F, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL, 0644)), fs + ": create at 4095 bytes");
         append(mnt + F, "new\n", fs + ": writing the new file");
@@ -80,11 +88,11 @@ class LongPathsTest {
         ok(() -> Posix.unlink(mnt + H), fs + ": unlink of the last name");
         ok(() -> Posix.unlink(mnt + S), fs + ": unlink of the symlink");
         ok(() -> Posix.rmdir(mnt + DIR), fs + ": rmdir at 4015 bytes");
-        ok(() -> Posix.rename(mnt + BOTTOM + "/lowerfile", mnt + BOTTOM + "/renamed"), fs + ": renaming the copied-up file");
+        ok(() -> Posix.rename(mnt + LOWER_FILE, mnt + RENAMED), fs + ": renaming the copied-up file");
 
         stack.remount();
-        assertEquals(List.of("renamed"), names(mnt + BOTTOM), fs + ", remounted: the names at the bottom");
-        assertEquals("lower\nmore\n", read(mnt + BOTTOM + "/renamed"), fs + ", remounted: the copied-up file");
+        assertEquals(List.of("r".repeat(200)), names(mnt + BOTTOM), fs + ", remounted: the names at the bottom");
+        assertEquals("lower\nmore\n", read(mnt + RENAMED), fs + ", remounted: the copied-up file");
     }
 
     /** Fails but for an operation the kernel's overlayfs did when {@code fs} refused it. */
