@@ -14,6 +14,7 @@ import jnr.ffi.annotations.SaveError;
 @SaveError
 public interface LibC {
     int open(@In byte[] path, int flags, int mode);
+    int openat(int dirfd, @In byte[] path, int flags, int mode);
     int close(int fd);
     int dup2(int oldfd, int newfd);
     int pipe2(int[] fds, int flags);
@@ -33,6 +34,7 @@ public interface LibC {
 
     int lstat(@In byte[] path, Pointer statbuf);
     int fstat(int fd, Pointer statbuf);
+    int fstatat(int dirfd, @In byte[] path, Pointer statbuf, int flags);
     int statvfs(@In byte[] path, Pointer buf);
 
     int mkdir(@In byte[] path, int mode);
@@ -48,6 +50,16 @@ public interface LibC {
     int lchown(@In byte[] path, int uid, int gid);
     int utimensat(int dirfd, @In byte[] path, Pointer times, int flags);
 
+    // The *at forms, for paths too long for the calls above (LongPaths).
+    int mkdirat(int dirfd, @In byte[] path, int mode);
+    int unlinkat(int dirfd, @In byte[] path, int flags);
+    int symlinkat(@In byte[] target, int newdirfd, @In byte[] linkpath);
+    long readlinkat(int dirfd, @In byte[] path, Pointer buf, long size);
+    int linkat(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
+    int mknodat(int dirfd, @In byte[] path, int mode, long dev);
+    int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
+    int fchownat(int dirfd, @In byte[] path, int uid, int gid, int flags);
+
     long lgetxattr(@In byte[] path, @In byte[] name, Pointer value, long size);
     int lsetxattr(@In byte[] path, @In byte[] name, Pointer value, long size, int flags);
     long llistxattr(@In byte[] path, Pointer list, long size);
@@ -59,6 +71,7 @@ public interface LibC {
     int sync_file_range(int fd, long offset, long nbytes, int flags);
 
     Pointer opendir(@In byte[] path);
+    Pointer fdopendir(int fd);
     Pointer readdir(Pointer dir);
     int closedir(Pointer dir);
 

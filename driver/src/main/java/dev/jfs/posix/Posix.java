@@ -1,5 +1,6 @@
 package dev.jfs.posix;
 
+import dev.jfs.posix.LongPaths.At;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,8 @@ import jnr.ffi.Runtime;
 
 /**
  * Checked wrappers around {@link LibC}: every call either succeeds or throws {@link FsException}
- * with the errno it failed with. Paths are absolute strings of the real (layer) filesystem.
+ * with the errno it failed with. Paths are absolute strings of the real (layer) filesystem, of
+ * any length: one of PATH_MAX bytes or more goes to the *at form of the call ({@link LongPaths}).
  * Thread-safe: per-thread scratch buffers, no shared state.
  */
 public final class Posix {
@@ -23,7 +25,7 @@ public final class Posix {
     public static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;
     public static final int MNT_DETACH = 2;
     public static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
-    private static final int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200;
 
     private static final LibC LIBC;
     private static final Runtime RUNTIME;
@@ -54,6 +56,20 @@ public final class Posix {
 
     private static int errno() {
         return RUNTIME.getLastError();
+    }
+
+    /** errno of this thread's last libc call, for {@link LongPaths}. */
+    static int lastErrno() {
+        return errno();
+    }
+
+    /** {@code cPath} as a directory descriptor and a name: {@link LongPaths#at}. */
+    private static At at(byte[] cPath, String op, String path) {
+        return LongPaths.at(cPath, op, path);
+    }
+
+    private static boolean fits(byte[] cPath) {
+        return LongPaths.fits(cPath);
     }
 
     /** ioctl(2) with an argument of 32-bit words: its result if not negative, else -errno. */
@@ -105,14 +121,30 @@ public final class Posix {
 
     public static Stat lstat(String path) {
         Pointer buf = SCRATCH.get();
-        check(LIBC.lstat(cString(path), buf), "lstat", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.lstat(p, buf), "lstat", path);
+        } else {
+            try (At at = at(p, "lstat", path)) {
+                check(LIBC.fstatat(at.dirfd(), at.name(), buf, AT_SYMLINK_NOFOLLOW), "lstat", path);
+            }
+        }
         return readStat(buf);
     }
 
     /** lstat, or null if nothing is there (ENOENT, or a parent that is not a directory). */
     public static Stat lstatOrNull(String path) {
+        byte[] p = cString(path);
+        if (!fits(p)) {
+            try {
+                return lstat(path);
+            } catch (FsException e) {
+                if (e.errno() == Errno.ENOENT || e.errno() == Errno.ENOTDIR) return null;
+                throw e;
+            }
+        }
         Pointer buf = SCRATCH.get();
-        if (LIBC.lstat(cString(path), buf) < 0) {
+        if (LIBC.lstat(p, buf) < 0) {
             int e = errno();
             if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
             throw new FsException(e, "lstat " + path);
@@ -176,7 +208,9 @@ public final class Posix {
     /** statvfs(3): bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax. */
     public static long[] statvfs(String path) {
         Pointer buf = SCRATCH.get();
-        check(LIBC.statvfs(cString(path), buf), "statvfs", path);
+        try (At at = at(cString(path), "statvfs", path)) {
+            check(LIBC.statvfs(at.viaProc(), buf), "statvfs", path);
+        }
         long[] v = new long[11];
         for (int i = 0; i < v.length; i++) v[i] = buf.getLong(i * 8L);
         return v;
@@ -187,15 +221,33 @@ public final class Posix {
      * (statx with AT_STATX_FORCE_SYNC); false if the path is gone.
      */
     public static boolean refreshAttributes(String path) {
-        return LIBC.statx(AT_FDCWD, cString(path), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get()) == 0;
+        try (At at = at(cString(path), "statx", path)) {
+            return LIBC.statx(at.dirfd(), at.name(), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get()) == 0;
+        } catch (FsException e) {
+            return false;
+        }
     }
 
     public static void chmod(String path, int mode) {
-        check(LIBC.chmod(cString(path), mode & 07777), "chmod", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.chmod(p, mode & 07777), "chmod", path);
+            return;
+        }
+        try (At at = at(p, "chmod", path)) {
+            check(LIBC.fchmodat(at.dirfd(), at.name(), mode & 07777, 0), "chmod", path);
+        }
     }
 
     public static void lchown(String path, int uid, int gid) {
-        check(LIBC.lchown(cString(path), uid, gid), "chown", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.lchown(p, uid, gid), "chown", path);
+            return;
+        }
+        try (At at = at(p, "chown", path)) {
+            check(LIBC.fchownat(at.dirfd(), at.name(), uid, gid, AT_SYMLINK_NOFOLLOW), "chown", path);
+        }
     }
 
     /** Sets times without following a final symlink; nanoseconds may be UTIME_NOW or UTIME_OMIT. */
@@ -205,30 +257,70 @@ public final class Posix {
         t.putLong(8, atimeNsec);
         t.putLong(16, mtimeSec);
         t.putLong(24, mtimeNsec);
-        check(LIBC.utimensat(AT_FDCWD, cString(path), t, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+        try (At at = at(cString(path), "utimensat", path)) {
+            check(LIBC.utimensat(at.dirfd(), at.name(), t, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+        }
     }
 
     // ---- namespace -----------------------------------------------------------------------------
 
     public static void mkdir(String path, int mode) {
-        check(LIBC.mkdir(cString(path), mode), "mkdir", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.mkdir(p, mode), "mkdir", path);
+            return;
+        }
+        try (At at = at(p, "mkdir", path)) {
+            check(LIBC.mkdirat(at.dirfd(), at.name(), mode), "mkdir", path);
+        }
     }
 
     public static void rmdir(String path) {
-        check(LIBC.rmdir(cString(path)), "rmdir", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.rmdir(p), "rmdir", path);
+            return;
+        }
+        try (At at = at(p, "rmdir", path)) {
+            check(LIBC.unlinkat(at.dirfd(), at.name(), AT_REMOVEDIR), "rmdir", path);
+        }
     }
 
     public static void unlink(String path) {
-        check(LIBC.unlink(cString(path)), "unlink", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.unlink(p), "unlink", path);
+            return;
+        }
+        try (At at = at(p, "unlink", path)) {
+            check(LIBC.unlinkat(at.dirfd(), at.name(), 0), "unlink", path);
+        }
     }
 
+    /** A symlink at {@code path} (of any length) to {@code target} (less than PATH_MAX bytes, as for the kernel). */
     public static void symlink(String target, String path) {
-        check(LIBC.symlink(cString(target), cString(path)), "symlink", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.symlink(cString(target), p), "symlink", path);
+            return;
+        }
+        try (At at = at(p, "symlink", path)) {
+            check(LIBC.symlinkat(cString(target), at.dirfd(), at.name()), "symlink", path);
+        }
     }
 
     public static String readlink(String path) {
         Pointer buf = SCRATCH.get();
-        long n = LIBC.readlink(cString(path), buf, 4096);
+        byte[] p = cString(path);
+        long n;
+        if (fits(p)) {
+            n = LIBC.readlink(p, buf, 4096);
+        } else {
+            try (At at = at(p, "readlink", path)) {
+                n = LIBC.readlinkat(at.dirfd(), at.name(), buf, 4096);
+                if (n < 0) throw fail("readlink", path);
+            }
+        }
         if (n < 0) throw fail("readlink", path);
         byte[] bytes = new byte[(int) n];
         buf.get(0, bytes, 0, bytes.length);
@@ -236,30 +328,62 @@ public final class Posix {
     }
 
     public static void link(String existing, String newPath) {
-        check(LIBC.link(cString(existing), cString(newPath)), "link", newPath);
+        byte[] from = cString(existing), to = cString(newPath);
+        if (fits(from) && fits(to)) {
+            check(LIBC.link(from, to), "link", newPath);
+            return;
+        }
+        try (At a = at(from, "link", existing); At b = at(to, "link", newPath)) {
+            check(LIBC.linkat(a.dirfd(), a.name(), b.dirfd(), b.name(), 0), "link", newPath);
+        }
     }
 
     public static void rename(String from, String to) {
-        check(LIBC.rename(cString(from), cString(to)), "rename", from);
+        byte[] a = cString(from), b = cString(to);
+        if (fits(a) && fits(b)) check(LIBC.rename(a, b), "rename", from);
+        else rename(from, to, 0);
     }
 
     /** renameat2(2) with RENAME_* flags. */
     public static void rename(String from, String to, int flags) {
-        check(LIBC.renameat2(AT_FDCWD, cString(from), AT_FDCWD, cString(to), flags), "rename", from);
+        try (At a = at(cString(from), "rename", from); At b = at(cString(to), "rename", to)) {
+            check(LIBC.renameat2(a.dirfd(), a.name(), b.dirfd(), b.name(), flags), "rename", from);
+        }
     }
 
     public static void mknod(String path, int mode, long rdev) {
-        check(LIBC.mknod(cString(path), mode, rdev), "mknod", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.mknod(p, mode, rdev), "mknod", path);
+            return;
+        }
+        try (At at = at(p, "mknod", path)) {
+            check(LIBC.mknodat(at.dirfd(), at.name(), mode, rdev), "mknod", path);
+        }
     }
 
     public static void truncate(String path, long length) {
-        check(LIBC.truncate(cString(path), length), "truncate", path);
+        byte[] p = cString(path);
+        if (fits(p)) {
+            check(LIBC.truncate(p, length), "truncate", path);
+            return;
+        }
+        // No truncateat: open it (never waiting on a FIFO, which truncate refuses anyway).
+        int fd;
+        try (At at = at(p, "truncate", path)) {
+            fd = LIBC.openat(at.dirfd(), at.name(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+            if (fd < 0) throw fail("truncate", path);
+        }
+        try {
+            check(LIBC.ftruncate(fd, length), "truncate", path);
+        } finally {
+            LIBC.close(fd);
+        }
     }
 
     /** All names in a directory but "." and "..", with their d_type. */
     public static List<DirEntry> readDir(String path) {
-        Pointer dir = LIBC.opendir(cString(path));
-        if (dir == null || dir.address() == 0) throw fail("opendir", path);
+        Pointer dir = opendir(path);
         try {
             List<DirEntry> out = new ArrayList<>();
             byte[] name = new byte[NAME_BYTES];
@@ -278,6 +402,27 @@ public final class Posix {
         }
     }
 
+    private static Pointer opendir(String path) {
+        byte[] p = cString(path);
+        if (fits(p)) {
+            Pointer dir = LIBC.opendir(p);
+            if (dir == null || dir.address() == 0) throw fail("opendir", path);
+            return dir;
+        }
+        int fd;
+        try (At at = at(p, "opendir", path)) {
+            fd = LIBC.openat(at.dirfd(), at.name(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+            if (fd < 0) throw fail("opendir", path);
+        }
+        Pointer dir = LIBC.fdopendir(fd);
+        if (dir == null || dir.address() == 0) {
+            FsException e = fail("opendir", path);
+            LIBC.close(fd);
+            throw e;
+        }
+        return dir;
+    }
+
     /** struct dirent's d_name: NAME_MAX bytes and a NUL. */
     private static final int NAME_BYTES = 256;
 
@@ -288,9 +433,17 @@ public final class Posix {
     // ---- file descriptors ----------------------------------------------------------------------
 
     public static int open(String path, int flags, int mode) {
-        int fd = LIBC.open(cString(path), flags | O_CLOEXEC, mode);
-        if (fd < 0) throw fail("open", path);
-        return fd;
+        byte[] p = cString(path);
+        if (fits(p)) {
+            int fd = LIBC.open(p, flags | O_CLOEXEC, mode);
+            if (fd < 0) throw fail("open", path);
+            return fd;
+        }
+        try (At at = at(p, "open", path)) {
+            int fd = LIBC.openat(at.dirfd(), at.name(), flags | O_CLOEXEC, mode);
+            if (fd < 0) throw fail("open", path);
+            return fd;
+        }
     }
 
     /** A pipe whose ends are non-blocking and close on exec: {read end, write end}. */
@@ -460,8 +613,11 @@ public final class Posix {
 
     /** The value of an xattr, or null if the entry has none of that name. */
     public static byte[] getxattr(String path, String name) {
-        byte[] p = cString(path), n = cString(name);
-        return xattrValue("getxattr " + path, (buf, size) -> LIBC.lgetxattr(p, n, buf, size));
+        byte[] n = cString(name);
+        try (At at = at(cString(path), "getxattr", path)) {
+            byte[] p = at.viaProc();
+            return xattrValue("getxattr " + path, (buf, size) -> LIBC.lgetxattr(p, n, buf, size));
+        }
     }
 
     /** {@link #getxattr} of an open file: no path lookup. */
@@ -498,12 +654,16 @@ public final class Posix {
     public static void setxattr(String path, String name, byte[] value, int flags) {
         Pointer buf = Memory.allocateDirect(RUNTIME, Math.max(1, value.length));
         buf.put(0, value, 0, value.length);
-        check(LIBC.lsetxattr(cString(path), cString(name), buf, value.length, flags), "setxattr", path);
+        try (At at = at(cString(path), "setxattr", path)) {
+            check(LIBC.lsetxattr(at.viaProc(), cString(name), buf, value.length, flags), "setxattr", path);
+        }
     }
 
     public static List<String> listxattr(String path) {
-        byte[] p = cString(path);
-        return xattrList("listxattr " + path, (buf, size) -> LIBC.llistxattr(p, buf, size));
+        try (At at = at(cString(path), "listxattr", path)) {
+            byte[] p = at.viaProc();
+            return xattrList("listxattr " + path, (buf, size) -> LIBC.llistxattr(p, buf, size));
+        }
     }
 
     /** {@link #listxattr} of an open file: no path lookup. */
@@ -541,7 +701,9 @@ public final class Posix {
     }
 
     public static void removexattr(String path, String name) {
-        check(LIBC.lremovexattr(cString(path), cString(name)), "removexattr", path);
+        try (At at = at(cString(path), "removexattr", path)) {
+            check(LIBC.lremovexattr(at.viaProc(), cString(name)), "removexattr", path);
+        }
     }
 
     // ---- process -------------------------------------------------------------------------------
