@@ -44,7 +44,7 @@ public final class FuseMount {
         MountSettings settings = new MountSettings(mountPoint, SUBTYPE + "-" + ProcessHandle.current().pid(), SUBTYPE,
                 options.allowOther(), options.devices && root, options.setuid && root, options.noatime);
         FuseDevice device = Session.mount(settings);
-        Session session = new Session(device, operations, options.passthrough && root, options.fuseDebug);
+        Session session = new Session(device, operations, options.passthrough && root, options.fuseDebug, options.spinMicros);
         // SIGINT/SIGTERM: detach the mount; the request threads then see it gone and end.
         Thread unmountOnSignal = new Thread(() -> unmount(mountPoint), "unmount-on-exit");
         Runtime.getRuntime().addShutdownHook(unmountOnSignal);

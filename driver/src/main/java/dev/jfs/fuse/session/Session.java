@@ -35,8 +35,12 @@ public final class Session {
     private final List<Thread> threads = new ArrayList<>();
     private volatile String failedInit;
 
-    public Session(FuseDevice device, Operations operations, boolean passthrough, boolean debug) {
+    /** Microseconds the first thread asks for the next request before it sleeps (see {@link PolledDevice}). */
+    private final int spinMicros;
+
+    public Session(FuseDevice device, Operations operations, boolean passthrough, boolean debug, int spinMicros) {
         this.device = device;
+        this.spinMicros = spinMicros;
         this.operations = operations;
         this.init = new Init(passthrough);
         this.debug = debug;
@@ -61,18 +65,30 @@ public final class Session {
         else dev.jfs.posix.Posix.umount(mountPoint.toString(), dev.jfs.posix.Posix.MNT_DETACH);
     }
 
-    /** Starts {@code count} request threads. */
+    /**
+     * Starts {@code count} request threads. With a spin time, the first asks for requests on a
+     * non-blocking descriptor of its own and the others stand by, off the device, until it is
+     * stuck on one request ({@link StandbyReaders}); without one, all sleep on the device.
+     */
     public void start(int count) {
         Runtime runtime = Runtime.getSystemRuntime();
+        PolledDevice polled = spinMicros > 0 ? PolledDevice.cloneOf(device.fd, spinMicros * 1000L, runtime) : null;
+        StandbyReaders standby = polled != null && count > 1 ? new StandbyReaders(count - 1) : null;
         for (int i = 0; i < count; i++) {
-            FuseDevice own = i == 0 ? device : device.cloned();
-            if (own == null) own = device; // no cloning: the threads share the device
-            FuseDevice d = own;
-            Thread t = new Thread(() -> serve(d, runtime), "fuse-" + i);
+            Runnable loop;
+            if (i == 0 && polled != null) {
+                loop = () -> poll(polled, standby, runtime);
+            } else {
+                FuseDevice own = i == 0 ? device : device.cloned();
+                FuseDevice d = own != null ? own : device; // no cloning: the threads share the device
+                loop = standby != null ? () -> standBy(d, standby, runtime) : () -> readAtWill(d, runtime);
+            }
+            Thread t = new Thread(loop, "fuse-" + i);
             t.setDaemon(true);
             t.start();
             threads.add(t);
         }
+        if (standby != null) standby.start();
     }
 
     /** Waits until INIT is answered; false if the connection ended first or the wait timed out. */
@@ -93,25 +109,83 @@ public final class Session {
         }
     }
 
-    private void serve(FuseDevice from, Runtime runtime) {
-        Pointer in = Memory.allocateDirect(runtime, REQUEST_BUFFER);
-        Pointer out = Memory.allocateDirect(runtime, REPLY_BUFFER);
-        Request request = new Request(in);
-        Reply reply = new Reply(out, REPLY_BUFFER);
+    /** One thread's buffers: a request read into one, its answer built in the other. */
+    private static final class Buffers {
+        final Pointer in, out;
+        final Request request;
+        final Reply reply;
+
+        Buffers(Runtime runtime) {
+            in = Memory.allocateDirect(runtime, REQUEST_BUFFER);
+            out = Memory.allocateDirect(runtime, REPLY_BUFFER);
+            request = new Request(in);
+            reply = new Reply(out, REPLY_BUFFER);
+        }
+    }
+
+    /** The polling thread: every request it can take, answered on its own descriptor. */
+    private void poll(PolledDevice polled, StandbyReaders standby, Runtime runtime) {
+        Buffers b = new Buffers(runtime);
+        FuseDevice own = new FuseDevice(polled.fd);
         try {
             while (true) {
-                int n = from.read(in, REQUEST_BUFFER);
+                int n = polled.next(b.in, REQUEST_BUFFER);
                 if (n <= 0) break;
-                request.received(n);
-                if (!request.complete()) {
-                    LOG.warning("dropped a malformed request of " + n + " bytes");
-                    continue;
+                if (standby != null) standby.pollerTook();
+                try {
+                    take(b, n, own);
+                } finally {
+                    if (standby != null) standby.pollerDone();
                 }
-                answer(request, reply, from);
+            }
+        } finally {
+            if (standby != null) standby.close();
+            own.close();
+        }
+    }
+
+    /** A helper of the polling thread: reads only while the polling thread is stuck. */
+    private void standBy(FuseDevice from, StandbyReaders standby, Runtime runtime) {
+        Buffers b = new Buffers(runtime);
+        try {
+            while (standby.awaitTurn()) {
+                do {
+                    int n = from.read(b.in, REQUEST_BUFFER);
+                    if (n <= 0) {
+                        standby.helperLeft();
+                        standby.close();
+                        return;
+                    }
+                    standby.helperTook();
+                    take(b, n, from);
+                } while (standby.helperGoesOn());
             }
         } finally {
             if (from != device) from.close();
         }
+    }
+
+    /** Without a polling thread: every thread sleeps on the device, the kernel wakes one per request. */
+    private void readAtWill(FuseDevice from, Runtime runtime) {
+        Buffers b = new Buffers(runtime);
+        try {
+            while (true) {
+                int n = from.read(b.in, REQUEST_BUFFER);
+                if (n <= 0) break;
+                take(b, n, from);
+            }
+        } finally {
+            if (from != device) from.close();
+        }
+    }
+
+    private void take(Buffers b, int n, FuseDevice from) {
+        b.request.received(n);
+        if (!b.request.complete()) {
+            LOG.warning("dropped a malformed request of " + n + " bytes");
+            return;
+        }
+        answer(b.request, b.reply, from);
     }
 
     private void answer(Request request, Reply reply, FuseDevice to) {

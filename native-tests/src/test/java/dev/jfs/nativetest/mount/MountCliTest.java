@@ -73,16 +73,18 @@ class MountCliTest {
     }
 
     @Test
-    void theDaemonEndsAtUmountWithOneRequestThreadOrMany() throws Exception {
-        for (String spin : new String[] {"threads=1", "threads=4"}) {
+    void theDaemonEndsAtUmountWhetherItsRequestThreadSpinsOrNot() throws Exception {
+        for (String spin : new String[] {"spin=50", "spin=0", "threads=1"}) {
             Result r = mount("-o", spin);
             assertEquals(0, r.exit(), r.toString());
             for (int i = 0; i < 200; i++) Files.writeString(mnt.resolve("f" + i), spin);
             assertEquals(spin, Files.readString(upper.resolve("f199")));
             ProcessHandle daemon = ProcessHandle.of(dev.jfs.fuse.MountTable.at(mnt).orElseThrow().jfsPid()).orElseThrow();
             assertEquals(0, jfs("umount", mnt.toString()).exit());
-            daemon.onExit().get(10, TimeUnit.SECONDS); // every thread asleep on the device wakes at unmount
+            daemon.onExit().get(10, TimeUnit.SECONDS); // threads asleep in poll, on the device or standing by wake at unmount
         }
+        assertOneLineError(mount("-o", "spin=-3"), "spin=-3");
+        assertOneLineError(mount("-o", "spin=fast"), "spin=fast");
         assertOneLineError(mount("-o", "threads=0"), "threads=0");
         assertOneLineError(mount("-o", "threads=fast"), "threads=fast");
     }
