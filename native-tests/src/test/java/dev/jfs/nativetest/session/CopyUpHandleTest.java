@@ -9,10 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,13 +21,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * so that what it reads there next is not in the page cache yet: it is read through its own
  * descriptor.
  */
-@ExtendWith(WatchdogVerdict.class)
-class CopyUpHandleTest {
+class CopyUpHandleTest extends StackTest {
     static final int SIZE = 8 << 20, AT = 6 << 20, START = 1 << 16;
-    @TempDir Path tmp;
-    Path lower;
     byte[] original;
-    Stack stack;
 
     @BeforeEach
     void layer() throws Exception {
@@ -39,11 +32,6 @@ class CopyUpHandleTest {
         Random rnd = new Random(4);
         for (int i = 0; i < SIZE; i++) original[i] = (byte) ('a' + rnd.nextInt(26)); // readable in a failure's message
         Files.write(lower.resolve("f"), original);
-    }
-
-    @AfterEach
-    void unmount() {
-        if (stack != null) stack.close();
     }
 
     @ParameterizedTest

@@ -14,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,11 +24,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * link, unlink and rename, as on the kernel's overlayfs. A mount that gives each name its own
  * kernel inode has one page cache and one set of cached attributes per name, and shows stale ones.
  */
-@ExtendWith(WatchdogVerdict.class)
-class HardLinkCoherenceTest {
-    @TempDir Path tmp;
-    Path lower;
-    Stack stack;
+class HardLinkCoherenceTest extends StackTest {
 
     @BeforeEach
     void layer() throws Exception {
@@ -42,11 +35,6 @@ class HardLinkCoherenceTest {
         Files.write(lower.resolve("f"), data);
         Files.writeString(lower.resolve("h"), "one file, many names\n");
         lower = tmp.resolve("lower");
-    }
-
-    @AfterEach
-    void unmount() {
-        if (stack != null) stack.close();
     }
 
     @ParameterizedTest

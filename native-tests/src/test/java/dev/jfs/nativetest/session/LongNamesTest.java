@@ -9,10 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,12 +19,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * long. The whiteout marker's name for such a name ({@code .wh.NAME}) is longer than NAME_MAX,
  * and its ENAMETOOLONG must mean "no marker", not the answer.
  */
-@ExtendWith(WatchdogVerdict.class)
-class LongNamesTest {
+class LongNamesTest extends StackTest {
     static final String A = "a".repeat(255), B = "b".repeat(255), C = "c".repeat(252), D = "d".repeat(254), E = "e".repeat(255);
-    @TempDir Path tmp;
-    Path lower;
-    Stack stack;
 
     @BeforeEach
     void layer() throws Exception {
@@ -35,11 +28,6 @@ class LongNamesTest {
         Files.writeString(lower.resolve(A), "lower a\n");
         Files.writeString(lower.resolve(C), "lower c\n");
         lower = tmp.resolve("lower");
-    }
-
-    @AfterEach
-    void unmount() {
-        if (stack != null) stack.close();
     }
 
     @ParameterizedTest

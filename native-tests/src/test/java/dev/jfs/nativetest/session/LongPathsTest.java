@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,8 +22,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * of a chain of lower directories, and a write to a lower file there (its copy-up), as on the
  * kernel's overlayfs.
  */
-@ExtendWith(WatchdogVerdict.class)
-class LongPathsTest {
+class LongPathsTest extends StackTest {
     /** Fifteen lower directories of 250 bytes: a merged path of 3764 bytes. */
     static final List<String> CHAIN = chain();
     static final String BOTTOM = String.join("/", CHAIN);
@@ -36,9 +33,7 @@ class LongPathsTest {
     /** A lower file at the bottom whose own path, and its copy-up's, pass PATH_MAX. */
     static final String LOWER_FILE = BOTTOM + "/" + "l".repeat(200), RENAMED = BOTTOM + "/" + "r".repeat(200);
 
-    @TempDir Path tmp;
     Path base, lower;
-    Stack stack;
 
     @BeforeEach
     void layer() throws Exception {

@@ -11,10 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -26,8 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * entry names of {@code jfs commit}. On the kernel's overlayfs the mount part is
  * the kernel's; diff and commit are jfs's own, there on an upper the kernel wrote.
  */
-@ExtendWith(WatchdogVerdict.class)
-class NonUtf8NameTest {
+class NonUtf8NameTest extends StackTest {
     static final byte[] FILE = {'f', (byte) 0xff, (byte) 0xfe, '.', 't', 'x', 't'}, DIR = {(byte) 0xfe, (byte) 0xff, 'd'};
     /** The same names as jfs diff prints them. */
     static final byte[] FILE_PRINTED = "f\\xff\\xfe.txt".getBytes(), DIR_PRINTED = "\\xfe\\xffd".getBytes();
@@ -47,20 +43,11 @@ class NonUtf8NameTest {
             print(open(mnt + b'/dir/' + file, 'rb').read().decode().strip())
             """;
 
-    @TempDir Path tmp;
-    Path lower;
-    Stack stack;
-
     @BeforeEach
     void layer() throws Exception {
         lower = Files.createDirectories(tmp.resolve("lower/dir"));
         Files.writeString(lower.resolve("plain"), "plain\n");
         lower = tmp.resolve("lower");
-    }
-
-    @AfterEach
-    void unmount() {
-        if (stack != null) stack.close();
     }
 
     @ParameterizedTest

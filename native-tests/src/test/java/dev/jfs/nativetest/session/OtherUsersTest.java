@@ -9,10 +9,7 @@ import dev.jfs.posix.Stat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -23,11 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * file or removing it from a 0755 directory (EACCES), and creates files in a 0777 directory,
  * owned by it.
  */
-@ExtendWith(WatchdogVerdict.class)
-class OtherUsersTest {
-    @TempDir Path tmp;
-    Path lower;
-    Stack stack;
+class OtherUsersTest extends StackTest {
 
     @BeforeEach
     void layer() throws Exception {
@@ -40,11 +33,6 @@ class OtherUsersTest {
         Files.writeString(lower.resolve("f"), "root's file\n");
         Posix.chmod(lower.resolve("f").toString(), 0644);
         Posix.chmod(Files.createDirectories(lower.resolve("pub")).toString(), 0777);
-    }
-
-    @AfterEach
-    void unmount() {
-        if (stack != null) stack.close();
     }
 
     @ParameterizedTest

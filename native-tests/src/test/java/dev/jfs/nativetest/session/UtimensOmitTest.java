@@ -8,10 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,13 +17,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * alone (utimensat with UTIME_OMIT for the other), on a lower file and on a new one, as on the
  * kernel's overlayfs.
  */
-@ExtendWith(WatchdogVerdict.class)
-class UtimensOmitTest {
+class UtimensOmitTest extends StackTest {
     static final Instant LOWER_ATIME = Instant.parse("2000-01-01T00:00:00Z"), LOWER_MTIME = Instant.parse("2000-01-02T00:00:00Z");
     static final Instant NEW_ATIME = Instant.parse("2001-02-03T04:05:06Z"), NEW_MTIME = Instant.parse("2002-03-04T05:06:07Z");
-    @TempDir Path tmp;
-    Path lower;
-    Stack stack;
 
     @BeforeEach
     void layer() throws Exception {
@@ -34,11 +27,6 @@ class UtimensOmitTest {
         Files.writeString(lower.resolve("f"), "lower\n");
         Processes.ok("touch", "-a", "-d", LOWER_ATIME.toString(), lower.resolve("f").toString());
         Processes.ok("touch", "-m", "-d", LOWER_MTIME.toString(), lower.resolve("f").toString());
-    }
-
-    @AfterEach
-    void unmount() {
-        if (stack != null) stack.close();
     }
 
     @ParameterizedTest
