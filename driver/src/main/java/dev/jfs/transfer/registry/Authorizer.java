@@ -1,8 +1,8 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfs.UserError;
+import dev.jfs.image.OciJson;
 import dev.jfs.transfer.http.HttpReply;
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +18,6 @@ import java.util.function.Supplier;
  * as Basic, if there are any; anonymously otherwise), for every scope asked for so far.
  */
 final class Authorizer {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final String host;
     private final Supplier<Credentials> credentialsSource;
     private final Set<String> scopes = new LinkedHashSet<>();
@@ -90,7 +89,7 @@ final class Authorizer {
             throw new UserError(subject + ": the token server " + uri.getHost() + " answered " + r.statusCode());
         }
         try {
-            JsonNode n = JSON.readTree(r.bytes());
+            JsonNode n = OciJson.mapper().readTree(r.bytes());
             String token = n.path("token").asText("");
             if (token.isEmpty()) token = n.path("access_token").asText("");
             if (token.isEmpty()) throw new UserError(subject + ": the token server " + uri.getHost() + " sent no token");

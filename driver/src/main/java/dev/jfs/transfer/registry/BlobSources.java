@@ -1,7 +1,7 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jfs.image.OciJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +21,6 @@ import java.util.TreeMap;
  * without the store lock and a failure to write it is ignored.
  */
 public final class BlobSources {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEEP = 4;
     private final Path file;
     private final Map<String, List<String>> sources;
@@ -34,7 +33,7 @@ public final class BlobSources {
     public static BlobSources in(Path storeRoot) {
         Path f = storeRoot.resolve("registry-sources.json");
         try {
-            return new BlobSources(f, JSON.readValue(Files.readAllBytes(f), new TypeReference<TreeMap<String, List<String>>>() {}));
+            return new BlobSources(f, OciJson.mapper().readValue(Files.readAllBytes(f), new TypeReference<TreeMap<String, List<String>>>() {}));
         } catch (NoSuchFileException e) {
             return new BlobSources(f, new TreeMap<>());
         } catch (IOException e) {
@@ -62,7 +61,7 @@ public final class BlobSources {
         try {
             Path tmp = Files.createTempFile(file.getParent(), ".registry-sources", ".tmp");
             try {
-                Files.write(tmp, JSON.writeValueAsBytes(sources));
+                Files.write(tmp, OciJson.mapper().writeValueAsBytes(sources));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

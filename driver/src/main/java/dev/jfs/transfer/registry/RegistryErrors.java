@@ -1,8 +1,8 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfs.UserError;
+import dev.jfs.image.OciJson;
 import dev.jfs.transfer.http.HttpReply;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import java.util.List;
  * {@code {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "...", "detail": ...}]}}.
  */
 final class RegistryErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 << 10;
 
     private RegistryErrors() {}
@@ -26,7 +25,7 @@ final class RegistryErrors {
         List<String> codes = new ArrayList<>();
         List<String> messages = new ArrayList<>();
         try {
-            JsonNode errors = JSON.readTree(r.bytes(MAX_BODY)).path("errors");
+            JsonNode errors = OciJson.mapper().readTree(r.bytes(MAX_BODY)).path("errors");
             for (JsonNode e : errors) {
                 codes.add(e.path("code").asText(""));
                 String m = e.path("message").asText("");
