@@ -73,10 +73,10 @@ public final class RegistrySession {
             if (!options.tlsVerify()) schemes.add("http");
         }
         List<Attempt> failed = new ArrayList<>();
+        RegistryCall ping = RegistryCall.of("GET", "/v2/");
         for (String scheme : schemes) {
             URI candidate = URI.create(scheme + "://" + host + "/");
             try {
-                RegistryCall ping = RegistryCall.of("GET", "/v2/");
                 HttpReply r = http.send("GET", ping.uri(candidate), ping.headers(), null, ping.timeout());
                 r.readAll();
                 if (r.statusCode() == 200 || r.statusCode() == 401) {
@@ -85,7 +85,7 @@ public final class RegistrySession {
                 }
                 failed.add(new Attempt(Failure.NOT_REGISTRY, "GET " + scheme + "://" + host + "/v2/ answered " + r.statusCode()));
             } catch (IOException e) {
-                failed.add(classify(e));
+                failed.add(classify(e, ping.timeout()));
             }
         }
         throw connectError(subject, failed);
@@ -101,7 +101,8 @@ public final class RegistrySession {
                 : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
     }
 
-    private Attempt classify(IOException e) {
+    /** @param readTimeout how long the request waited for an answer, for the message of a timeout */
+    private Attempt classify(IOException e, Duration readTimeout) {
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
@@ -125,7 +126,10 @@ public final class RegistrySession {
                         : t.getMessage().toLowerCase(Locale.ROOT));
             }
             if (t instanceof SocketTimeoutException) {
-                return new Attempt(Failure.TIMEOUT, "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
+                // (the socket's message tells a connect that timed out from a read that did)
+                boolean connecting = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+                Duration waited = connecting || readTimeout == null ? CONNECT_TIMEOUT : readTimeout;
+                return new Attempt(Failure.TIMEOUT, "no answer within " + waited.toSeconds() + " s");
             }
         }
         if (root instanceof SSLException) return new Attempt(Failure.TLS, rootMessage(root));
@@ -224,7 +228,7 @@ public final class RegistrySession {
             if (whole) r.readAll();
             return r;
         } catch (IOException e) {
-            Attempt a = classify(e);
+            Attempt a = classify(e, call.timeout());
             String what = call.method() + " " + uri.getPath();
             throw switch (a.failure()) {
                 case REFUSED, TIMEOUT -> new UserError(host + ": " + what + " failed (" + a.detail() + ")", e);
