@@ -49,15 +49,20 @@ public final class BlobSources {
         return null;
     }
 
-    /** Notes that {@code host/repository} holds these blobs, and saves. */
+    /** Notes that {@code host/repository} holds these blobs, and saves (unless it knew that already). */
     public synchronized void noteAll(Collection<String> digests, String host, String repository) {
         String where = host + "/" + repository;
+        boolean changed = false;
         for (String d : digests) {
-            List<String> l = new ArrayList<>(sources.getOrDefault(d, List.of()));
+            List<String> had = sources.getOrDefault(d, List.of());
+            if (!had.isEmpty() && had.get(0).equals(where)) continue; // a repeated push or pull
+            List<String> l = new ArrayList<>(had);
             l.remove(where);
             l.add(0, where);
             sources.put(d, l.size() > KEEP ? l.subList(0, KEEP) : l);
+            changed = true;
         }
+        if (!changed) return;
         try {
             Path tmp = Files.createTempFile(file.getParent(), ".registry-sources", ".tmp");
             try {
