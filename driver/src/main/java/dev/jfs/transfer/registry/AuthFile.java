@@ -1,9 +1,9 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jfs.UserError;
+import dev.jfs.image.OciJson;
 import dev.jfs.posix.Posix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +23,6 @@ import java.util.Map;
  * kept as they are when jfs writes the file.
  */
 public final class AuthFile {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path path;
 
     private AuthFile(Path path) {
@@ -128,12 +127,12 @@ public final class AuthFile {
 
     private ObjectNode read() {
         try {
-            JsonNode n = JSON.readTree(Files.readAllBytes(path));
-            if (n == null || n.isMissingNode()) return JSON.createObjectNode();
+            JsonNode n = OciJson.mapper().readTree(Files.readAllBytes(path));
+            if (n == null || n.isMissingNode()) return OciJson.mapper().createObjectNode();
             if (!n.isObject()) throw new UserError(path + ": not a JSON object, not an auth file");
             return (ObjectNode) n;
         } catch (NoSuchFileException e) {
-            return JSON.createObjectNode();
+            return OciJson.mapper().createObjectNode();
         } catch (IOException e) {
             throw new UserError(path + ": cannot read it as an auth file (" + e.getMessage() + ")", e);
         }
@@ -148,7 +147,7 @@ public final class AuthFile {
             }
             Path tmp = Files.createTempFile(dir, ".auth", ".json.tmp");
             try {
-                Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+                Files.write(tmp, OciJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
                 Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -1,12 +1,12 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfs.UserError;
+import dev.jfs.image.OciJson;
+import dev.jfs.transfer.http.HttpReply;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -18,7 +18,6 @@ import java.util.function.Supplier;
  * as Basic, if there are any; anonymously otherwise), for every scope asked for so far.
  */
 final class Authorizer {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final String host;
     private final Supplier<Credentials> credentialsSource;
     private final Set<String> scopes = new LinkedHashSet<>();
@@ -82,7 +81,7 @@ final class Authorizer {
         URI uri = URI.create(realm + (query.length() == 0 ? "" : (realm.contains("?") ? "&" : "?") + query));
         Credentials c = credentials();
         RegistryCall call = RegistryCall.of("GET", uri.toString());
-        HttpResponse<byte[]> r = session.sendOnce(call, c == null ? null : "Basic " + c.basic());
+        HttpReply r = session.sendOnce(call, c == null ? null : "Basic " + c.basic());
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             throw c == null ? needsCredentials(subject) : refused(subject, c);
         }
@@ -90,7 +89,7 @@ final class Authorizer {
             throw new UserError(subject + ": the token server " + uri.getHost() + " answered " + r.statusCode());
         }
         try {
-            JsonNode n = JSON.readTree(r.body());
+            JsonNode n = OciJson.mapper().readTree(r.bytes());
             String token = n.path("token").asText("");
             if (token.isEmpty()) token = n.path("access_token").asText("");
             if (token.isEmpty()) throw new UserError(subject + ": the token server " + uri.getHost() + " sent no token");

@@ -1,7 +1,7 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jfs.image.OciJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +21,6 @@ import java.util.TreeMap;
  * without the store lock and a failure to write it is ignored.
  */
 public final class BlobSources {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEEP = 4;
     private final Path file;
     private final Map<String, List<String>> sources;
@@ -34,7 +33,7 @@ public final class BlobSources {
     public static BlobSources in(Path storeRoot) {
         Path f = storeRoot.resolve("registry-sources.json");
         try {
-            return new BlobSources(f, JSON.readValue(Files.readAllBytes(f), new TypeReference<TreeMap<String, List<String>>>() {}));
+            return new BlobSources(f, OciJson.mapper().readValue(Files.readAllBytes(f), new TypeReference<TreeMap<String, List<String>>>() {}));
         } catch (NoSuchFileException e) {
             return new BlobSources(f, new TreeMap<>());
         } catch (IOException e) {
@@ -50,19 +49,24 @@ public final class BlobSources {
         return null;
     }
 
-    /** Notes that {@code host/repository} holds these blobs, and saves. */
+    /** Notes that {@code host/repository} holds these blobs, and saves (unless it knew that already). */
     public synchronized void noteAll(Collection<String> digests, String host, String repository) {
         String where = host + "/" + repository;
+        boolean changed = false;
         for (String d : digests) {
-            List<String> l = new ArrayList<>(sources.getOrDefault(d, List.of()));
+            List<String> had = sources.getOrDefault(d, List.of());
+            if (!had.isEmpty() && had.get(0).equals(where)) continue; // a repeated push or pull
+            List<String> l = new ArrayList<>(had);
             l.remove(where);
             l.add(0, where);
             sources.put(d, l.size() > KEEP ? l.subList(0, KEEP) : l);
+            changed = true;
         }
+        if (!changed) return;
         try {
             Path tmp = Files.createTempFile(file.getParent(), ".registry-sources", ".tmp");
             try {
-                Files.write(tmp, JSON.writeValueAsBytes(sources));
+                Files.write(tmp, OciJson.mapper().writeValueAsBytes(sources));
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

@@ -3,14 +3,13 @@ package dev.jfs.transfer.registry;
 import dev.jfs.UserError;
 import dev.jfs.image.Digests;
 import dev.jfs.image.MediaTypes;
+import dev.jfs.transfer.http.HttpReply;
+import dev.jfs.transfer.http.RequestBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Flow;
 
 /**
  * The OCI distribution API for one repository: manifests by tag or digest, blobs, uploads and
@@ -63,9 +62,9 @@ public final class RegistryClient {
      */
     public Fetched manifest(String reference) {
         RegistryCall call = RegistryCall.of("GET", path("manifests", reference)).header("Accept", ACCEPT);
-        HttpResponse<byte[]> r = session.send(call, subject);
+        HttpReply r = session.send(call, subject);
         if (r.statusCode() != 200) throw RegistryErrors.of(subject, "GET manifest " + reference, r);
-        byte[] bytes = r.body();
+        byte[] bytes = r.bytes();
         if (bytes.length > MAX_MANIFEST) throw new UserError(subject + ": the manifest is larger than 4 MiB");
         String digest = Digests.sha256(bytes);
         if (reference.startsWith("sha256:") && !reference.equals(digest)) {
@@ -82,7 +81,7 @@ public final class RegistryClient {
     /** The digest of the manifest at {@code reference} (HEAD), or null if there is none. */
     public String manifestDigest(String reference) {
         RegistryCall call = RegistryCall.of("HEAD", path("manifests", reference)).header("Accept", ACCEPT);
-        HttpResponse<byte[]> r = session.send(call, subject);
+        HttpReply r = session.send(call, subject);
         if (r.statusCode() == 404) return null;
         if (r.statusCode() != 200) throw RegistryErrors.of(subject, "HEAD manifest " + reference, r);
         return r.headers().firstValue("Docker-Content-Digest").orElse(null);
@@ -91,15 +90,15 @@ public final class RegistryClient {
     /** Uploads a manifest under {@code reference} (a tag, or its digest); returns its digest. */
     public String putManifest(String reference, String mediaType, byte[] bytes) {
         RegistryCall call = RegistryCall.of("PUT", path("manifests", reference)).header("Content-Type", mediaType)
-                .body(HttpRequest.BodyPublishers.ofByteArray(bytes), RegistryCall.METADATA_TIMEOUT);
-        HttpResponse<byte[]> r = session.send(call, subject);
+                .body(RequestBody.of(bytes), RegistryCall.METADATA_TIMEOUT);
+        HttpReply r = session.send(call, subject);
         if (r.statusCode() != 201 && r.statusCode() != 200) throw RegistryErrors.of(subject, "PUT manifest " + reference, r);
         return Digests.sha256(bytes);
     }
 
     /** Whether the repository has the blob (HEAD). */
     public boolean hasBlob(String digest) {
-        HttpResponse<byte[]> r = session.send(RegistryCall.of("HEAD", path("blobs", digest)), subject);
+        HttpReply r = session.send(RegistryCall.of("HEAD", path("blobs", digest)), subject);
         if (r.statusCode() == 200) return true;
         if (r.statusCode() == 404) return false;
         throw RegistryErrors.of(subject, "HEAD blob " + digest, r);
@@ -110,7 +109,7 @@ public final class RegistryClient {
 
     public BlobStream openBlob(String digest) {
         RegistryCall call = RegistryCall.of("GET", path("blobs", digest));
-        HttpResponse<InputStream> r = session.send(call, subject, HttpResponse.BodyHandlers.ofInputStream());
+        HttpReply r = session.sendStreaming(call, subject);
         if (r.statusCode() != 200) throw RegistryErrors.of(subject, "GET blob " + digest, r);
         return new BlobStream(r.body(), r.headers().firstValueAsLong("Content-Length").orElse(-1));
     }
@@ -124,7 +123,7 @@ public final class RegistryClient {
         String query = mountFrom == null || mountFrom.equals(repository) ? ""
                 : "?mount=" + enc(digest) + "&from=" + enc(mountFrom);
         RegistryCall call = RegistryCall.of("POST", "/v2/" + repository + "/blobs/uploads/" + query);
-        HttpResponse<byte[]> r = session.send(call, subject);
+        HttpReply r = session.send(call, subject);
         if (r.statusCode() == 201 && !query.isEmpty()) return null;
         if (r.statusCode() != 202) throw RegistryErrors.of(subject, "POST blob upload", r);
         return new Upload(location(r));
@@ -144,26 +143,26 @@ public final class RegistryClient {
          */
         public void send(String digest, long size, BlobSource source, long chunkSize) {
             if (size <= chunkSize) {
-                put(digest, publisher(source, 0, size), size);
+                put(digest, slice(source, 0, size), size);
                 return;
             }
             for (long offset = 0; offset < size; offset += chunkSize) {
                 long n = Math.min(chunkSize, size - offset);
                 RegistryCall call = RegistryCall.of("PATCH", location).header("Content-Type", "application/octet-stream")
                         .header("Content-Range", offset + "-" + (offset + n - 1))
-                        .body(publisher(source, offset, n), null);
-                HttpResponse<byte[]> r = session.send(call, subject);
+                        .body(slice(source, offset, n), null);
+                HttpReply r = session.send(call, subject);
                 if (r.statusCode() != 202) throw RegistryErrors.of(subject, "PATCH blob " + digest, r);
                 location = location(r);
             }
-            put(digest, HttpRequest.BodyPublishers.noBody(), 0);
+            put(digest, null, 0);
         }
 
-        private void put(String digest, HttpRequest.BodyPublisher body, long size) {
+        private void put(String digest, RequestBody body, long size) {
             String sep = location.contains("?") ? "&" : "?";
             RegistryCall call = RegistryCall.of("PUT", location + sep + "digest=" + enc(digest))
                     .header("Content-Type", "application/octet-stream").body(body, null);
-            HttpResponse<byte[]> r = session.send(call, subject);
+            HttpReply r = session.send(call, subject);
             if (r.statusCode() != 201) throw RegistryErrors.of(subject, "PUT blob " + digest + " (" + size + " bytes)", r);
         }
     }
@@ -174,21 +173,24 @@ public final class RegistryClient {
         InputStream open() throws IOException;
     }
 
-    /** {@code length} bytes from {@code offset} of the source, with a Content-Length, readable more than once. */
-    private static HttpRequest.BodyPublisher publisher(BlobSource source, long offset, long length) {
-        Flow.Publisher<java.nio.ByteBuffer> stream = HttpRequest.BodyPublishers.ofInputStream(() -> {
-            try {
+    /** {@code length} bytes from {@code offset} of the source, readable more than once. */
+    private static RequestBody slice(BlobSource source, long offset, long length) {
+        return new RequestBody() {
+            @Override
+            public long length() {
+                return length;
+            }
+
+            @Override
+            public InputStream open() throws IOException {
                 InputStream in = source.open();
                 in.skipNBytes(offset);
                 return new BoundedInputStream(in, length);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
             }
-        });
-        return HttpRequest.BodyPublishers.fromPublisher(stream, length);
+        };
     }
 
-    private String location(HttpResponse<?> r) {
+    private String location(HttpReply r) {
         String loc = r.headers().firstValue("Location").orElseThrow(
                 () -> new UserError(subject + ": the registry opened an upload without a Location"));
         return r.uri().resolve(URI.create(loc)).toString();

@@ -1,11 +1,10 @@
 package dev.jfs.transfer.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jfs.UserError;
+import dev.jfs.image.OciJson;
+import dev.jfs.transfer.http.HttpReply;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +13,6 @@ import java.util.List;
  * {@code {"errors": [{"code": "MANIFEST_UNKNOWN", "message": "...", "detail": ...}]}}.
  */
 final class RegistryErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY = 64 << 10;
 
     private RegistryErrors() {}
@@ -23,11 +21,11 @@ final class RegistryErrors {
      * @param subject the reference the user typed
      * @param what    what was asked, for the generic message ("GET manifest latest")
      */
-    static UserError of(String subject, String what, HttpResponse<?> r) {
+    static UserError of(String subject, String what, HttpReply r) {
         List<String> codes = new ArrayList<>();
         List<String> messages = new ArrayList<>();
         try {
-            JsonNode errors = JSON.readTree(body(r)).path("errors");
+            JsonNode errors = OciJson.mapper().readTree(r.bytes(MAX_BODY)).path("errors");
             for (JsonNode e : errors) {
                 codes.add(e.path("code").asText(""));
                 String m = e.path("message").asText("");
@@ -50,16 +48,5 @@ final class RegistryErrors {
         if (status == 429 || codes.contains("TOOMANYREQUESTS")) return new UserError(subject + ": the registry says too many requests; try later");
         return new UserError(subject + ": " + what + ": the registry answered " + status
                 + (messages.isEmpty() ? "" : " (" + String.join("; ", messages) + ")"));
-    }
-
-    private static byte[] body(HttpResponse<?> r) throws IOException {
-        Object b = r.body();
-        if (b instanceof byte[] bytes) return bytes;
-        if (b instanceof InputStream in) {
-            try (in) {
-                return in.readNBytes(MAX_BODY);
-            }
-        }
-        return new byte[0];
     }
 }

@@ -1,15 +1,13 @@
 package dev.jfs.transfer.registry;
 
 import dev.jfs.UserError;
+import dev.jfs.transfer.http.Http1Client;
+import dev.jfs.transfer.http.HttpReply;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -17,14 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
  * The connection to one registry: which scheme it speaks (found by the first request, the
- * {@code /v2/} ping), the HTTP clients, and authentication. The HTTP clients are made on first
- * use, and a client for plain http never reads the JDK's CA store.
+ * {@code /v2/} ping), the HTTP client, and authentication. The client's connections are kept
+ * for the next request; TLS is set up (and the JDK's CA store read) only for an https request.
  *
  * <p>Which schemes are tried, in order: on a loopback host, http then https (a local registry is
  * usually plain, and sending a plain request to a TLS port costs a 400, not a timeout); with
@@ -37,14 +34,15 @@ public final class RegistrySession {
     private final RegistryOptions options;
     private final Authorizer authorizer;
     private URI base;
-    private HttpClient plainClient;
-    private HttpClient tlsClient;
+    private final Http1Client http;
 
     public RegistrySession(String host, RegistryOptions options, String repositoryForCredentials) {
         this.host = host;
         this.options = options;
         this.authorizer = new Authorizer(host, () -> options.credentials() != null ? options.credentials()
                 : AuthFile.lookup(AuthFile.forLookup(options.env()), host, repositoryForCredentials));
+        this.http = new Http1Client(() -> (options.tlsVerify() ? TlsContexts.verified() : TlsContexts.unverified())
+                .getSocketFactory(), options.tlsVerify(), CONNECT_TIMEOUT);
     }
 
     public String host() {
@@ -75,21 +73,19 @@ public final class RegistrySession {
             if (!options.tlsVerify()) schemes.add("http");
         }
         List<Attempt> failed = new ArrayList<>();
+        RegistryCall ping = RegistryCall.of("GET", "/v2/");
         for (String scheme : schemes) {
             URI candidate = URI.create(scheme + "://" + host + "/");
             try {
-                HttpResponse<byte[]> r = client(scheme).send(RegistryCall.of("GET", "/v2/").request(candidate, null),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                HttpReply r = http.send("GET", ping.uri(candidate), ping.headers(), null, ping.timeout());
+                r.readAll();
                 if (r.statusCode() == 200 || r.statusCode() == 401) {
                     base = candidate;
                     return r.statusCode();
                 }
                 failed.add(new Attempt(Failure.NOT_REGISTRY, "GET " + scheme + "://" + host + "/v2/ answered " + r.statusCode()));
             } catch (IOException e) {
-                failed.add(classify(e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UserError(subject + ": interrupted");
+                failed.add(classify(e, ping.timeout()));
             }
         }
         throw connectError(subject, failed);
@@ -105,7 +101,8 @@ public final class RegistrySession {
                 : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
     }
 
-    private Attempt classify(IOException e) {
+    /** @param readTimeout how long the request waited for an answer, for the message of a timeout */
+    private Attempt classify(IOException e, Duration readTimeout) {
         Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
@@ -125,13 +122,14 @@ public final class RegistrySession {
                 root = t;
             }
             if (t instanceof ConnectException) {
-                // java.net.http reports a refused connection as ConnectException(ClosedChannelException), no message
-                if (t.getMessage() == null && t.getCause() instanceof ConnectException) continue;
                 return new Attempt(Failure.REFUSED, t.getMessage() == null ? "connection refused"
                         : t.getMessage().toLowerCase(Locale.ROOT));
             }
-            if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException) {
-                return new Attempt(Failure.TIMEOUT, "no answer within " + CONNECT_TIMEOUT.toSeconds() + " s");
+            if (t instanceof SocketTimeoutException) {
+                // (the socket's message tells a connect that timed out from a read that did)
+                boolean connecting = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect");
+                Duration waited = connecting || readTimeout == null ? CONNECT_TIMEOUT : readTimeout;
+                return new Attempt(Failure.TIMEOUT, "no answer within " + waited.toSeconds() + " s");
             }
         }
         if (root instanceof SSLException) return new Attempt(Failure.TLS, rootMessage(root));
@@ -159,32 +157,23 @@ public final class RegistrySession {
         };
     }
 
-    private synchronized HttpClient client(String scheme) {
-        if (scheme.equals("http")) {
-            if (plainClient == null) plainClient = newClient(TlsContexts.unused());
-            return plainClient;
-        }
-        if (tlsClient == null) tlsClient = newClient(options.tlsVerify() ? TlsContexts.verified() : TlsContexts.unverified());
-        return tlsClient;
-    }
-
-    private static HttpClient newClient(SSLContext tls) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls).build();
-    }
-
     /**
      * Checks that the registry accepts the credentials this session has ({@code jfs login}):
      * {@code GET /v2/}, answering its challenge with them.
      */
     public void checkCredentials(String subject) {
-        HttpResponse<byte[]> r = send(RegistryCall.of("GET", "/v2/"), subject);
+        HttpReply r = send(RegistryCall.of("GET", "/v2/"), subject);
         if (r.statusCode() != 200) throw RegistryErrors.of(subject, "GET /v2/", r);
     }
 
-    /** Sends a call with the current authorization, answering one challenge; the body as bytes. */
-    HttpResponse<byte[]> send(RegistryCall call, String subject) {
-        return send(call, subject, HttpResponse.BodyHandlers.ofByteArray());
+    /** Sends a call with the current authorization, answering one challenge; the body read whole. */
+    HttpReply send(RegistryCall call, String subject) {
+        return send(call, subject, true);
+    }
+
+    /** {@link #send(RegistryCall, String)}, the body left for the caller to stream (and close). */
+    HttpReply sendStreaming(RegistryCall call, String subject) {
+        return send(call, subject, false);
     }
 
     /**
@@ -192,19 +181,19 @@ public final class RegistrySession {
      * status is the caller's to judge. Redirects of GET and HEAD are followed, without the
      * Authorization header when they leave the registry's host (storage back ends refuse it).
      */
-    <T> HttpResponse<T> send(RegistryCall call, String subject, HttpResponse.BodyHandler<T> handler) {
+    private HttpReply send(RegistryCall call, String subject, boolean whole) {
         connect(subject);
         String auth = authorizer.header();
-        HttpResponse<T> r = exchange(call, auth, handler);
+        HttpReply r = exchange(call, auth, false, whole);
         if (r.statusCode() == 401) {
             Optional<String> challenge = r.headers().firstValue("WWW-Authenticate");
             if (challenge.isEmpty()) return r;
-            discard(r);
+            r.discard();
             authorizer.answer(AuthChallenge.parse(challenge.get()), auth, this, subject);
             auth = authorizer.header();
-            r = exchange(call, auth, handler);
+            r = exchange(call, auth, false, whole);
             if (r.statusCode() == 401) {
-                discard(r);
+                r.discard();
                 Credentials c = authorizer.credentials();
                 throw c == null ? authorizer.needsCredentials(subject) : authorizer.refused(subject, c);
             }
@@ -215,39 +204,36 @@ public final class RegistrySession {
             String location = r.headers().firstValue("Location").orElseThrow(
                     () -> new UserError(subject + ": " + who(subject) + " redirected without a Location"));
             URI next = r.uri().resolve(location);
-            discard(r);
+            r.discard();
             call = new RegistryCall(call.method(), next.toString(), call.headers(), null, call.timeout());
-            r = exchange(call, sameServer(next) ? auth : null, handler);
+            r = exchange(call, sameServer(next) ? auth : null, false, whole);
         }
         return r;
     }
 
     /** A request with the given authorization and no retry (the token fetch uses it too). */
-    HttpResponse<byte[]> sendOnce(RegistryCall call, String authorization) {
-        return exchange(call, authorization, true, HttpResponse.BodyHandlers.ofByteArray());
+    HttpReply sendOnce(RegistryCall call, String authorization) {
+        return exchange(call, authorization, true, true);
     }
 
-    private <T> HttpResponse<T> exchange(RegistryCall call, String authorization, HttpResponse.BodyHandler<T> handler) {
-        return exchange(call, authorization, false, handler);
-    }
-
-    /** @param anyServer send the authorization to whatever server the call names (the token realm) */
-    private <T> HttpResponse<T> exchange(RegistryCall call, String authorization, boolean anyServer,
-                                         HttpResponse.BodyHandler<T> handler) {
+    /**
+     * @param anyServer send the authorization to whatever server the call names (the token realm)
+     * @param whole     read the body before returning (else it is the caller's to read)
+     */
+    private HttpReply exchange(RegistryCall call, String authorization, boolean anyServer, boolean whole) {
         URI uri = call.uri(base);
         try {
             String auth = anyServer || sameServer(uri) ? authorization : null;
-            return client(uri.getScheme()).send(call.request(base, auth), handler);
+            HttpReply r = http.send(call.method(), uri, call.headersWith(auth), call.body(), call.timeout());
+            if (whole) r.readAll();
+            return r;
         } catch (IOException e) {
-            Attempt a = classify(e);
+            Attempt a = classify(e, call.timeout());
             String what = call.method() + " " + uri.getPath();
             throw switch (a.failure()) {
                 case REFUSED, TIMEOUT -> new UserError(host + ": " + what + " failed (" + a.detail() + ")", e);
                 default -> new UserError(host + ": " + what + ": TLS failure (" + a.detail() + ")", e);
             };
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UserError(host + ": interrupted");
         }
     }
 
@@ -257,17 +243,6 @@ public final class RegistrySession {
 
     private static boolean isRedirect(int status) {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-    }
-
-    /** Drains and closes a response body that will not be read (a stream keeps the connection otherwise). */
-    static void discard(HttpResponse<?> r) {
-        if (r.body() instanceof InputStream in) {
-            try (in) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-            } catch (IOException ignored) {
-                // the connection is dropped instead of reused
-            }
-        }
     }
 
     /** The registry as a message names it: "the registry" when the subject (a reference) already names the host. */

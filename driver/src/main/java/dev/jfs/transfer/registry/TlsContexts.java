@@ -2,7 +2,6 @@ package dev.jfs.transfer.registry;
 
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -27,15 +26,7 @@ final class TlsContexts {
      * JDK's own trust manager, so a trust manager of our own skips it too.
      */
     static SSLContext unverified() {
-        return withTrust(new Trust(true));
-    }
-
-    /**
-     * For a client that speaks plain http only: java.net.http wants a TLS context even then, and
-     * the default one reads the JDK's CA store; this one trusts nothing and costs nothing to make.
-     */
-    static SSLContext unused() {
-        return withTrust(new Trust(false));
+        return withTrust(new TrustAll());
     }
 
     private static SSLContext withTrust(TrustManager trust) {
@@ -48,46 +39,25 @@ final class TlsContexts {
         }
     }
 
-    private static final class Trust extends X509ExtendedTrustManager {
-        private final boolean trustAll;
-
-        Trust(boolean trustAll) {
-            this.trustAll = trustAll;
-        }
-
-        private void check() throws CertificateException {
-            if (!trustAll) throw new CertificateException("TLS is not used by this connection");
-        }
+    /** Trusts every certificate. */
+    private static final class TrustAll extends X509ExtendedTrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check();
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check();
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            check();
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            check();
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            check();
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            check();
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
