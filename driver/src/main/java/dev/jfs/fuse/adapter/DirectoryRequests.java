@@ -95,7 +95,7 @@ final class DirectoryRequests {
 
     private FsNode parentOf(FsNode dir) {
         synchronized (m.nodes) {
-            return dir.links.isEmpty() ? null : dir.links.get(0).parent();
+            return dir.primary == null ? null : dir.primary.parent();
         }
     }
 

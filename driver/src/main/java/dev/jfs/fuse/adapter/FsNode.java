@@ -1,11 +1,11 @@
 package dev.jfs.fuse.adapter;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * What the kernel knows as one node id: one inode of the union (all its hard links), the names
- * it is known under (parent node and name; the one looked up last first), and how many lookups
+ * it is known under (parent node and name) with the one looked up last, and how many lookups
  * the kernel holds on it. Guarded by its {@link NodeTable}.
  */
 final class FsNode {
@@ -14,7 +14,9 @@ final class FsNode {
     /** st_mode's file type bits: a number reused by a file of another type is another node. */
     final int type;
     long lookups;
-    final List<Link> links = new ArrayList<>(1);
+    final Set<Link> links = new HashSet<>(2);
+    /** The name looked up last, one of {@link #links}; null once it has none. */
+    Link primary;
     /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
     boolean retired;
     /**
@@ -33,6 +35,32 @@ final class FsNode {
         return type == dev.jfs.posix.Stat.S_IFDIR;
     }
 
-    /** One name of a node: an entry {@code name} in directory {@code parent}. */
-    record Link(FsNode parent, String name) {}
+    /** One name of a node: an entry {@code name} in directory {@code parent} (the node itself). */
+    static final class Link {
+        final FsNode parent;
+        final String name;
+
+        Link(FsNode parent, String name) {
+            this.parent = parent;
+            this.name = name;
+        }
+
+        FsNode parent() {
+            return parent;
+        }
+
+        String name() {
+            return name;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Link l && l.parent == parent && l.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(parent) * 31 + name.hashCode();
+        }
+    }
 }

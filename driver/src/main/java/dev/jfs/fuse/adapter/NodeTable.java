@@ -61,8 +61,8 @@ final class NodeTable {
         FsNode.Link link = new FsNode.Link(parent, name);
         FsNode before = byName.put(link, n);
         if (before != null && before != n) unlinked(before, link);
-        n.links.remove(link);
-        n.links.add(0, link);
+        n.links.add(link);
+        n.primary = link;
         n.lookups++;
         return n;
     }
@@ -94,7 +94,7 @@ final class NodeTable {
         if (n == root) return "";
         if (n.links.isEmpty()) throw new FsException(Errno.ENOENT, "node " + n.id + " has no name left");
         if (depth > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
-        FsNode.Link l = n.links.get(0);
+        FsNode.Link l = n.primary;
         String parent = pathOf(l.parent(), depth + 1);
         return parent.isEmpty() ? l.name() : parent + "/" + l.name();
     }
@@ -124,13 +124,14 @@ final class NodeTable {
         if (replaced != null && replaced != moved) unlinked(replaced, to);
         if (moved == null) return;
         moved.links.remove(from);
-        moved.links.remove(to);
-        moved.links.add(0, to);
+        moved.links.add(to);
+        moved.primary = to;
         byName.put(to, moved);
     }
 
     private void unlinked(FsNode n, FsNode.Link link) {
         n.links.remove(link);
+        if (link.equals(n.primary)) n.primary = n.links.isEmpty() ? null : n.links.iterator().next();
         if (n.links.isEmpty() && n != root) retire(n);
     }
 
