@@ -56,6 +56,22 @@ class ConcurrentWritersTest {
         stacks.forEach(Stack::close);
     }
 
+    /** The operations that name a path {@code op} names (or a directory above it), the last 40. */
+    private static String touching(List<Done> earlier, dev.jfs.nativetest.kernel.Operation op) {
+        List<String> names = new java.util.ArrayList<>();
+        for (String p : new String[] {op.path(), op.other()}) if (p != null) names.add(p);
+        List<String> hits = earlier.stream().filter(d -> names.stream().anyMatch(n -> mentions(d.op(), n)))
+                .map(Done::toString).collect(Collectors.toList());
+        return String.join("\n", hits.subList(Math.max(0, hits.size() - 40), hits.size()));
+    }
+
+    private static boolean mentions(dev.jfs.nativetest.kernel.Operation op, String path) {
+        for (String p : new String[] {op.path(), op.other()}) {
+            if (p != null && (p.equals(path) || path.startsWith(p + "/"))) return true;
+        }
+        return false;
+    }
+
     @ParameterizedTest
     @EnumSource(Fs.class)
     void writersAndWalkersOnOneMountEndInTheKernelsTree(Fs fs) throws Exception {
@@ -93,7 +109,8 @@ class ConcurrentWritersTest {
                 if (kernel != d.errno()) {
                     fail("writer " + w + ", operation " + i + ": " + d.op() + " gave errno " + d.errno() + " on " + fs
                             + ", " + kernel + " on the kernel's overlayfs replaying it alone; before it:\n"
-                            + ops.subList(Math.max(0, i - 15), i).stream().map(Done::toString).collect(Collectors.joining("\n")));
+                            + ops.subList(Math.max(0, i - 15), i).stream().map(Done::toString).collect(Collectors.joining("\n"))
+                            + "\nearlier operations of this writer on the same names:\n" + touching(ops.subList(0, i), d.op()));
                 }
             }
         }
