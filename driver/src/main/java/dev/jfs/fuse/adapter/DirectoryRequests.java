@@ -19,9 +19,9 @@ import java.util.List;
  * is looked up afresh when the chunk is served, so a name removed since is not given to the
  * kernel as an entry (a stale dentry would make the next mkdir of that name fail with EEXIST).
  *
- * <p>Directories are opened by the kernel alone (OPENDIR is answered ENOSYS, Linux 5.1+), which
- * then also keeps each listing in its cache until the directory changes through the mount. On
- * older kernels OPENDIR is answered with no handle and the same caching.
+ * <p>Each open directory has its own listing, and the kernel is not asked to keep listings
+ * (FOPEN_CACHE_DIR): with its cache, a process listing a directory that another had listed
+ * while a third changed it was given names already removed.
  */
 final class DirectoryRequests {
     private static final int DIRENT = 24, ENTRY_OUT = 128;
@@ -34,24 +34,35 @@ final class DirectoryRequests {
         this.names = names;
     }
 
-    private static final int FOPEN_KEEP_CACHE = 1 << 1, FOPEN_CACHE_DIR = 1 << 3;
-    /** The protocol minor from which the kernel opens directories itself when OPENDIR is refused. */
-    private static final int NO_OPENDIR_SUPPORT = 29;
+    private final java.util.Map<Long, Listing> open = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong handles = new java.util.concurrent.atomic.AtomicLong(1);
 
-    void opendir(Request q, Reply r, int minor) {
-        if (minor >= NO_OPENDIR_SUPPORT) throw new FsException(Errno.ENOSYS, "OPENDIR");
+    /** One open directory's listing, taken when it is read from offset 0. */
+    private static final class Listing {
+        volatile List<DirEntry> entries;
+    }
+
+    void opendir(Request q, Reply r) {
         m.nodes.get(q.nodeId());
-        r.u64(0).u32(FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR).u32(0);
+        long h = handles.getAndIncrement();
+        open.put(h, new Listing());
+        r.u64(h).u32(0).u32(0);
+    }
+
+    void releasedir(Request q) {
+        open.remove(q.u64(0));
     }
 
     void readdir(Request q, Reply r, boolean plus) {
         long offset = q.u64(8);
         int size = Math.min(q.u32(16), r.room());
+        Listing listing = open.get(q.u64(0));
+        if (listing == null) throw new FsException(Errno.EBADF, "directory handle " + q.u64(0));
         try (Held h = names.shared()) {
             FsNode dir = m.nodes.get(q.nodeId());
             String dirPath = m.nodes.path(dir);
-            List<DirEntry> entries = dir.listing;
-            if (offset == 0 || entries == null) dir.listing = entries = list(dir, dirPath);
+            List<DirEntry> entries = listing.entries;
+            if (offset == 0 || entries == null) listing.entries = entries = list(dir, dirPath);
             int limit = r.mark() + size;
             int i = (int) Math.min(offset, entries.size());
             for (; i < entries.size(); i++) {
@@ -62,7 +73,6 @@ final class DirectoryRequests {
                 if (plus) entryOf(r, dir, dirPath, e);
                 r.u64(e.ino()).u64(i + 1).u32(name.length).u32(e.dtype()).bytes(name, 0, name.length).align8();
             }
-            if (i == entries.size()) dir.listing = null;
         }
     }
 

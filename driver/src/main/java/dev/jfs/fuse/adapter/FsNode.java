@@ -19,11 +19,6 @@ final class FsNode {
     Link primary;
     /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
     boolean retired;
-    /**
-     * A directory's listing while the kernel reads it chunk by chunk: taken at offset 0, dropped
-     * once read to its end. Entry i has offset i + 1.
-     */
-    volatile java.util.List<dev.jfs.posix.DirEntry> listing;
 
     FsNode(long id, long ino, int type) {
         this.id = id;

@@ -21,7 +21,6 @@ public final class UnionOperations implements Operations {
     private final NameRequests names;
     private final FileRequests files;
     private final DirectoryRequests directories;
-    private volatile int minor;
 
     public UnionOperations(UnionFs union, double entryTimeout, double attrTimeout, double negativeTimeout) {
         Mounted m = new Mounted(union, entryTimeout, attrTimeout, negativeTimeout);
@@ -32,7 +31,6 @@ public final class UnionOperations implements Operations {
 
     @Override
     public void initialized(Negotiated negotiated, FuseDevice device) {
-        minor = negotiated.minor();
         files.passthrough(negotiated.passthrough(), device);
     }
 
@@ -67,10 +65,10 @@ public final class UnionOperations implements Operations {
             case FALLOCATE -> files.fallocate(q);
             case LSEEK -> files.lseek(q, r);
             case COPY_FILE_RANGE -> files.copyFileRange(q, r);
-            case OPENDIR -> directories.opendir(q, r, minor);
+            case OPENDIR -> directories.opendir(q, r);
             case READDIR -> directories.readdir(q, r, false);
             case READDIRPLUS -> directories.readdir(q, r, true);
-            case RELEASEDIR -> { } // directories are opened without a handle
+            case RELEASEDIR -> directories.releasedir(q);
             case INTERRUPT, NOTIFY_REPLY -> r.none();
             case DESTROY -> { }
             default -> throw new FsException(Errno.ENOSYS, name(q.opcode()));
