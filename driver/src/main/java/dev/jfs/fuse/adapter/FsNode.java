@@ -19,6 +19,8 @@ final class FsNode {
     Link primary;
     /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
     boolean retired;
+    /** The kernel forgot it (no lookups left): a later lookup of its inode makes a new node. */
+    boolean forgotten;
 
     FsNode(long id, long ino, int type) {
         this.id = id;
@@ -30,7 +32,11 @@ final class FsNode {
         return type == dev.jfs.posix.Stat.S_IFDIR;
     }
 
-    /** One name of a node: an entry {@code name} in directory {@code parent} (the node itself). */
+    /**
+     * One name of a node: an entry {@code name} in directory {@code parent}. Two links are the
+     * same name when their directories are the same inode: a directory the kernel forgot and
+     * looked up again is a new node, and its entries must still be found by their names.
+     */
     static final class Link {
         final FsNode parent;
         final String name;
@@ -50,12 +56,12 @@ final class FsNode {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Link l && l.parent == parent && l.name.equals(name);
+            return o instanceof Link l && l.parent.ino == parent.ino && l.name.equals(name);
         }
 
         @Override
         public int hashCode() {
-            return System.identityHashCode(parent) * 31 + name.hashCode();
+            return Long.hashCode(parent.ino) * 31 + name.hashCode();
         }
     }
 }

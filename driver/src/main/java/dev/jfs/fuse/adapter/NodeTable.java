@@ -59,8 +59,10 @@ final class NodeTable {
             byIno.put(n.ino, n);
         }
         FsNode.Link link = new FsNode.Link(parent, name);
-        FsNode before = byName.put(link, n);
+        FsNode before = byName.remove(link);
+        byName.put(link, n);
         if (before != null && before != n) unlinked(before, link);
+        n.links.remove(link); // an equal link may name a directory node the kernel has since forgotten
         n.links.add(link);
         n.primary = link;
         n.lookups++;
@@ -74,6 +76,7 @@ final class NodeTable {
         n.lookups -= count;
         if (n.lookups > 0) return;
         byId.remove(id);
+        n.forgotten = true;
         if (byIno.get(n.ino) == n) byIno.remove(n.ino);
         for (FsNode.Link l : n.links) {
             if (byName.get(l) == n) byName.remove(l);
@@ -95,7 +98,13 @@ final class NodeTable {
         if (n.links.isEmpty()) throw new FsException(Errno.ENOENT, "node " + n.id + " has no name left");
         if (depth > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
         FsNode.Link l = n.primary;
-        String parent = pathOf(l.parent(), depth + 1);
+        FsNode dir = l.parent();
+        if (dir.forgotten) {
+            // The kernel looked the directory up again since: its live node knows where it is now.
+            FsNode live = byIno.get(dir.ino);
+            if (live != null && live.isDirectory()) dir = live;
+        }
+        String parent = pathOf(dir, depth + 1);
         return parent.isEmpty() ? l.name() : parent + "/" + l.name();
     }
 
@@ -124,6 +133,7 @@ final class NodeTable {
         if (replaced != null && replaced != moved) unlinked(replaced, to);
         if (moved == null) return;
         moved.links.remove(from);
+        moved.links.remove(to);
         moved.links.add(to);
         moved.primary = to;
         byName.put(to, moved);

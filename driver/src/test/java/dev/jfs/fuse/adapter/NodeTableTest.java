@@ -99,4 +99,21 @@ class NodeTableTest {
         assertTrue(table.named(f));
         assertEquals("g", table.path(f));
     }
+
+    @Test
+    void aDirectoryForgottenAndLookedUpAgainStillFindsItsEntriesByName() {
+        FsNode d = table.found(table.root(), "d", dir(10));
+        FsNode f = table.found(d, "f", file(11));
+        table.forget(d.id, 1); // the kernel dropped the directory's inode, not the file's
+        FsNode again = table.found(table.root(), "d", dir(10));
+        assertNotSame(d, again);
+        assertEquals("d/f", table.path(f));
+        table.renamed(table.root(), "d", table.root(), "e");
+        assertEquals("e/f", table.path(f), "the file's path follows the directory's live node");
+        table.removed(again, "f");
+        assertFalse(table.named(f), "removed through the new node of its directory");
+        assertTrue(f.retired);
+        FsNode reused = table.found(again, "g", file(11));
+        assertNotSame(f, reused, "a new file with the removed file's inode number is a new node");
+    }
 }
