@@ -36,8 +36,6 @@ public final class FuseMount {
      */
     public static void serve(Supplier<UnionFs> union, Path mountPoint, MountOptions options, Runnable onReady) {
         checkFuseAvailable();
-        java.util.concurrent.CompletableFuture<Void> binding =
-                java.util.concurrent.CompletableFuture.runAsync(Session::bindNativeCalls);
         UnionFs fs = union.get();
         fs.prefetchDirectories(options.prefetch);
         fs.durableCopyUps(!options.volatileCopyUps);
@@ -45,7 +43,6 @@ public final class FuseMount {
         boolean root = Posix.geteuid() == 0;
         MountSettings settings = new MountSettings(mountPoint, SUBTYPE + "-" + ProcessHandle.current().pid(), SUBTYPE,
                 options.allowOther(), options.devices && root, options.setuid && root, options.noatime);
-        binding.join();
         FuseDevice device = Session.mount(settings);
         Session session = new Session(device, operations, options.passthrough && root, options.fuseDebug, options.spinMicros);
         // SIGINT/SIGTERM: detach the mount; the request threads then see it gone and end.

@@ -82,6 +82,12 @@ public interface LibC {
     int getegid();
     int umount2(@In byte[] target, int flags);
     int ioctl(int fd, long request, int[] arg);
+    int fchmod(int fd, int mode);
+    int fchown(int fd, int uid, int gid);
+    int futimens(int fd, @In long[] times);
+    long lseek(int fd, long offset, int whence);
+    long copy_file_range(int fdIn, @In @Out long[] offIn, int fdOut, @In @Out long[] offOut, long len, int flags);
+    int mount(@In byte[] source, @In byte[] target, @In byte[] fstype, long flags, @In byte[] data);
     int poll(Pointer fds, long nfds, int timeout);
     int syncfs(int fd);
 }

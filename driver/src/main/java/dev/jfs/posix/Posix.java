@@ -583,7 +583,7 @@ public final class Posix {
     public static void copyData(int in, int out, long length, boolean durable) {
         long done = 0;
         while (done < length) {
-            long n = LIBC.copy_file_range(in, null, out, null, Math.min(length - done, COPY_CHUNK), 0);
+            long n = LIBC.copy_file_range(in, (Pointer) null, out, (Pointer) null, Math.min(length - done, COPY_CHUNK), 0);
             if (n < 0) {
                 int e = errno();
                 if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
@@ -756,6 +756,48 @@ public final class Posix {
             LIBC.close(nul);
             LIBC.close(out);
         }
+    }
+
+    // ---- on open descriptors: a file unlinked while open, and what only a descriptor can do ----
+
+    public static void fchmod(int fd, int mode) {
+        check(LIBC.fchmod(fd, mode), "fchmod", "fd " + fd);
+    }
+
+    public static void fchown(int fd, int uid, int gid) {
+        check(LIBC.fchown(fd, uid, gid), "fchown", "fd " + fd);
+    }
+
+    /** futimens(2); a nanoseconds field may be UTIME_NOW or UTIME_OMIT. */
+    public static void futimens(int fd, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+        check(LIBC.futimens(fd, new long[] {atimeSec, atimeNsec, mtimeSec, mtimeNsec}), "futimens", "fd " + fd);
+    }
+
+    public static long lseek(int fd, long offset, int whence) {
+        long rc = LIBC.lseek(fd, offset, whence);
+        if (rc < 0) throw fail("lseek", "fd " + fd);
+        return rc;
+    }
+
+    public static void fallocate(int fd, int mode, long offset, long length) {
+        check(LIBC.fallocate(fd, mode, offset, length), "fallocate", "fd " + fd);
+    }
+
+    /** copy_file_range(2) between offsets of two descriptors: the bytes copied. */
+    public static long copyFileRange(int in, long offIn, int out, long offOut, long length) {
+        long n = LIBC.copy_file_range(in, new long[] {offIn}, out, new long[] {offOut}, length, 0);
+        if (n < 0) throw fail("copy_file_range", "fd " + in);
+        return n;
+    }
+
+    /** Makes descriptor {@code to} refer to {@code from}'s file, atomically for readers of {@code to}. */
+    public static void dup2(int from, int to) {
+        check(LIBC.dup2(from, to), "dup2", "fd " + from);
+    }
+
+    /** mount(2). */
+    public static void mount(String source, String target, String type, long flags, String data) {
+        check(LIBC.mount(cString(source), cString(target), cString(type), flags, cString(data)), "mount", target);
     }
 
     public static void umount(String target, int flags) {

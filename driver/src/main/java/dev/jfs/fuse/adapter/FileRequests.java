@@ -135,18 +135,18 @@ final class FileRequests {
 
     void fallocate(Request q) {
         OpenFile f = m.files.get(q.u64(0));
-        DescriptorCalls.fallocate(f.fd, q.u32(24), q.u64(8), q.u64(16));
+        Posix.fallocate(f.fd, q.u32(24), q.u64(8), q.u64(16));
     }
 
     void lseek(Request q, Reply r) {
         OpenFile f = m.files.get(q.u64(0));
-        r.u64(DescriptorCalls.lseek(f.fd, q.u64(8), q.u32(16)));
+        r.u64(Posix.lseek(f.fd, q.u64(8), q.u32(16)));
     }
 
     void copyFileRange(Request q, Reply r) {
         OpenFile in = m.files.get(q.u64(0)), out = m.files.get(q.u64(24));
         long len = Math.min(q.u64(40), Integer.MAX_VALUE & ~4095L);
-        long n = DescriptorCalls.copyFileRange(in.fd, q.u64(8), out.fd, q.u64(32), len);
+        long n = Posix.copyFileRange(in.fd, q.u64(8), out.fd, q.u64(32), len);
         r.u32((int) n).u32(0);
     }
 }

@@ -73,7 +73,6 @@ final class Mounted {
     /** Descriptors still on the lower copy of {@code n} move to its upper copy, if it has one now. */
     void followCopyUp(FsNode n) {
         if (n.isDirectory() || !nodes.named(n)) return;
-        String path = nodes.path(n);
-        files.followCopyUp(n, () -> union.openFile(path, dev.jfs.posix.Posix.O_RDONLY));
+        files.followCopyUp(n, () -> union.openFile(nodes.path(n), dev.jfs.posix.Posix.O_RDONLY));
     }
 }

@@ -74,13 +74,13 @@ final class NameRequests {
             if (path == null && byFd == null) throw new FsException(Errno.ENOENT, "node " + n.id);
             if ((valid & FATTR_MODE) != 0) {
                 int mode = q.u32(68);
-                if (byFd != null) DescriptorCalls.fchmod(byFd.fd, mode & 07777);
+                if (byFd != null) Posix.fchmod(byFd.fd, mode & 07777);
                 else m.union.chmod(path, mode);
             }
             if ((valid & (FATTR_UID | FATTR_GID)) != 0) {
                 int uid = (valid & FATTR_UID) != 0 ? q.u32(76) : -1;
                 int gid = (valid & FATTR_GID) != 0 ? q.u32(80) : -1;
-                if (byFd != null) DescriptorCalls.fchown(byFd.fd, uid, gid);
+                if (byFd != null) Posix.fchown(byFd.fd, uid, gid);
                 else m.union.chown(path, uid, gid);
             }
             if ((valid & FATTR_SIZE) != 0) {
@@ -91,7 +91,7 @@ final class NameRequests {
             }
             if ((valid & (FATTR_ATIME | FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW)) != 0) {
                 long[] t = times(q, valid);
-                if (byFd != null) DescriptorCalls.futimens(byFd.fd, t[0], t[1], t[2], t[3]);
+                if (byFd != null) Posix.futimens(byFd.fd, t[0], t[1], t[2], t[3]);
                 else m.union.utimens(path, t[0], t[1], t[2], t[3]);
             }
             if (path != null) m.followCopyUp(n);

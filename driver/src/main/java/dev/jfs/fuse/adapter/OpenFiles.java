@@ -74,7 +74,7 @@ final class OpenFiles {
         try {
             if (!now.inUpper()) return;
             for (OpenFile f : lower) {
-                DescriptorCalls.dup2(now.fd(), f.fd);
+                Posix.dup2(now.fd(), f.fd);
                 f.inUpper = true;
             }
         } finally {

@@ -74,7 +74,7 @@ public final class Reply {
     }
 
     public Reply zeros(int n) {
-        for (int i = 0; i < n; i++) buf.putByte(end + i, (byte) 0);
+        buf.setMemory(end, n, (byte) 0);
         end += n;
         return this;
     }

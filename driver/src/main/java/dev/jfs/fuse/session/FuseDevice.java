@@ -11,6 +11,8 @@ import jnr.ffi.Pointer;
  * (FUSE_DEV_IOC_CLONE), so none waits for another to hand over the device.
  */
 public final class FuseDevice implements AutoCloseable {
+    /** _IOR(229, 0, uint32_t): a new descriptor on an existing connection. */
+    static final long FUSE_DEV_IOC_CLONE = 0x8004e500L;
     final int fd;
 
     public FuseDevice(int fd) {
@@ -30,7 +32,7 @@ public final class FuseDevice implements AutoCloseable {
         } catch (FsException e) {
             return null;
         }
-        if (MountCalls.LIBC.ioctl(clone, MountCalls.FUSE_DEV_IOC_CLONE, new int[] {fd}) != 0) {
+        if (Posix.ioctl(clone, FUSE_DEV_IOC_CLONE, new int[] {fd}) != 0) {
             Posix.close(clone);
             return null;
         }
@@ -68,12 +70,11 @@ public final class FuseDevice implements AutoCloseable {
 
     /** Registers {@code fileFd} as a backing file for passthrough opens: its id (> 0), or -errno. */
     public int backingOpen(int fileFd) {
-        int id = MountCalls.LIBC.ioctl(fd, BACKING_OPEN, new int[] {fileFd, 0, 0, 0});
-        return id >= 0 ? id : -MountCalls.errno();
+        return Posix.ioctl(fd, BACKING_OPEN, new int[] {fileFd, 0, 0, 0});
     }
 
     public void backingClose(int backingId) {
-        MountCalls.LIBC.ioctl(fd, BACKING_CLOSE, new int[] {backingId});
+        Posix.ioctl(fd, BACKING_CLOSE, new int[] {backingId});
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.jfs.fuse.session;
 
 import dev.jfs.UserError;
+import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import java.nio.file.Path;
 
 /** Mounts a FUSE connection with mount(2) itself, as root may. */
 public final class KernelMount {
+    private static final long MS_NOSUID = 2, MS_NODEV = 4, MS_NOATIME = 1024;
     private KernelMount() {}
 
     /**
@@ -15,14 +17,15 @@ public final class KernelMount {
     static void mount(FuseDevice device, MountSettings settings) {
         Path mnt = settings.mountPoint();
         long flags = 0;
-        if (!settings.devices()) flags |= MountCalls.MS_NODEV;
-        if (!settings.setuid()) flags |= MountCalls.MS_NOSUID;
-        if (settings.noatime()) flags |= MountCalls.MS_NOATIME;
+        if (!settings.devices()) flags |= MS_NODEV;
+        if (!settings.setuid()) flags |= MS_NOSUID;
+        if (settings.noatime()) flags |= MS_NOATIME;
         String data = "fd=" + device.fd + ",rootmode=40000,user_id=" + Posix.geteuid() + ",group_id=" + Posix.getegid()
                 + ",default_permissions" + (settings.allowOther() ? ",allow_other" : "");
-        if (MountCalls.LIBC.mount(settings.fsName(), mnt.toString(), "fuse." + settings.subtype(), flags, data) != 0) {
-            int e = MountCalls.errno();
-            throw new UserError("mounting " + mnt + ": " + Posix.strerror(e));
+        try {
+            Posix.mount(settings.fsName(), mnt.toString(), "fuse." + settings.subtype(), flags, data);
+        } catch (FsException e) {
+            throw new UserError("mounting " + mnt + ": " + Posix.strerror(e.errno()));
         }
     }
 }

@@ -40,7 +40,7 @@ final class PolledDevice {
         } catch (FsException e) {
             return null;
         }
-        if (MountCalls.LIBC.ioctl(fd, MountCalls.FUSE_DEV_IOC_CLONE, new int[] {deviceFd}) != 0) {
+        if (Posix.ioctl(fd, FuseDevice.FUSE_DEV_IOC_CLONE, new int[] {deviceFd}) != 0) {
             Posix.close(fd);
             return null;
         }

@@ -46,14 +46,6 @@ public final class Session {
         this.debug = debug;
     }
 
-    /**
-     * Binds the libc calls of mounting (jnr-ffi generates their code: tens of milliseconds), so
-     * it can be done while other start-up work runs.
-     */
-    public static void bindNativeCalls() {
-        if (MountCalls.LIBC == null) throw new IllegalStateException("libc not bound");
-    }
-
     /** Mounts a new connection: with mount(2) as root, else through fusermount3. */
     public static FuseDevice mount(MountSettings settings) {
         if (Fusermount.needed()) return new FuseDevice(Fusermount.mount(settings.mountPoint(), settings.optionList()));
