@@ -1,5 +1,6 @@
 package dev.jfs.fuse.adapter;
 
+import dev.jfs.fuse.adapter.DirectoryListings.Listing;
 import dev.jfs.fuse.adapter.NameRequests.Held;
 import dev.jfs.fuse.protocol.Attr;
 import dev.jfs.fuse.protocol.Reply;
@@ -15,63 +16,54 @@ import java.util.List;
 /**
  * Directory listings: READDIR (names, types and inode numbers) and READDIRPLUS (each name with
  * its entry, so listing and stat-ing a directory costs one round trip per chunk, not one per
- * name). The names come from the listing taken at offset 0; each entry of a READDIRPLUS chunk
- * is looked up afresh when the chunk is served, so a name removed since is not given to the
- * kernel as an entry (a stale dentry would make the next mkdir of that name fail with EEXIST).
+ * name). The names come from the listing taken when the directory is read from offset 0
+ * ({@link DirectoryListings}); each entry of a READDIRPLUS chunk is looked up afresh when the
+ * chunk is served, so a name removed since is not given to the kernel as an entry (a stale
+ * dentry would make the next mkdir of that name fail with EEXIST).
  *
- * <p>Each open directory has its own listing, and the kernel is not asked to keep listings
- * (FOPEN_CACHE_DIR): with its cache, a process listing a directory that another had listed
- * while a third changed it was given names already removed.
+ * <p>OPENDIR is refused, which the kernel takes as "open every directory without asking, and
+ * keep its listings" (FOPEN_KEEP_CACHE | FOPEN_CACHE_DIR): a directory listed again is served
+ * from the kernel's cache until it changes through the mount, which is the only way it changes.
  */
 final class DirectoryRequests {
     private static final int DIRENT = 24, ENTRY_OUT = 128;
 
     private final Mounted m;
     private final NameRequests names;
+    private final DirectoryListings listings = new DirectoryListings();
 
     DirectoryRequests(Mounted m, NameRequests names) {
         this.m = m;
         this.names = names;
     }
 
-    private final java.util.Map<Long, Listing> open = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong handles = new java.util.concurrent.atomic.AtomicLong(1);
-
-    /** One open directory's listing, taken when it is read from offset 0. */
-    private static final class Listing {
-        volatile List<DirEntry> entries;
-    }
-
-    void opendir(Request q, Reply r) {
-        m.nodes.get(q.nodeId());
-        long h = handles.getAndIncrement();
-        open.put(h, new Listing());
-        r.u64(h).u32(0).u32(0);
-    }
-
-    void releasedir(Request q) {
-        open.remove(q.u64(0));
+    void opendir() {
+        throw new FsException(Errno.ENOSYS, "OPENDIR: directories open without a handle");
     }
 
     void readdir(Request q, Reply r, boolean plus) {
         long offset = q.u64(8);
         int size = Math.min(q.u32(16), r.room());
-        Listing listing = open.get(q.u64(0));
-        if (listing == null) throw new FsException(Errno.EBADF, "directory handle " + q.u64(0));
         try (Held h = names.shared()) {
             FsNode dir = m.nodes.get(q.nodeId());
             String dirPath = m.nodes.path(dir);
-            List<DirEntry> entries = listing.entries;
-            if (offset == 0 || entries == null) listing.entries = entries = list(dir, dirPath);
+            Listing listing = offset == 0 ? null : listings.find(dir.id, offset);
+            if (listing == null) listing = listings.add(dir.id, list(dir, dirPath));
+            List<DirEntry> entries = listing.entries();
+            int i = offset == 0 ? 0 : Math.min(DirectoryListings.indexOf(offset), entries.size());
+            if (i == entries.size()) {
+                listings.drop(listing);
+                return;
+            }
             int limit = r.mark() + size;
-            int i = (int) Math.min(offset, entries.size());
             for (; i < entries.size(); i++) {
                 DirEntry e = entries.get(i);
                 byte[] name = Names.encode(e.name());
                 int record = (plus ? ENTRY_OUT : 0) + align8(DIRENT + name.length);
                 if (r.mark() + record > limit) break;
                 if (plus) entryOf(r, dir, dirPath, e);
-                r.u64(e.ino()).u64(i + 1).u32(name.length).u32(e.dtype()).bytes(name, 0, name.length).align8();
+                r.u64(e.ino()).u64(listing.offsetAfter(i)).u32(name.length).u32(e.dtype())
+                        .bytes(name, 0, name.length).align8();
             }
         }
     }

@@ -65,10 +65,9 @@ public final class UnionOperations implements Operations {
             case FALLOCATE -> files.fallocate(q);
             case LSEEK -> files.lseek(q, r);
             case COPY_FILE_RANGE -> files.copyFileRange(q, r);
-            case OPENDIR -> directories.opendir(q, r);
+            case OPENDIR -> directories.opendir();
             case READDIR -> directories.readdir(q, r, false);
             case READDIRPLUS -> directories.readdir(q, r, true);
-            case RELEASEDIR -> directories.releasedir(q);
             case INTERRUPT, NOTIFY_REPLY -> r.none();
             case DESTROY -> { }
             default -> throw new FsException(Errno.ENOSYS, name(q.opcode()));
