@@ -5,6 +5,7 @@ import dev.jfs.fuse.adapter.UnionOperations;
 import dev.jfs.fuse.session.FuseDevice;
 import dev.jfs.fuse.session.MountSettings;
 import dev.jfs.fuse.session.Session;
+import dev.jfs.fuse.session.uring.UringSession;
 import dev.jfs.posix.Posix;
 import dev.jfs.union.UnionFs;
 import java.nio.file.Files;
@@ -44,7 +45,10 @@ public final class FuseMount {
         MountSettings settings = new MountSettings(mountPoint, SUBTYPE + "-" + ProcessHandle.current().pid(), SUBTYPE,
                 options.allowOther(), options.devices && root, options.setuid && root, options.noatime);
         FuseDevice device = Session.mount(settings);
-        Session session = new Session(device, operations, options.passthrough && root, options.fuseDebug, options.spinMicros);
+        // Over io_uring, the device brings only INIT, FORGET and INTERRUPT: its threads sleep on it.
+        Session session = new Session(device, operations, options.passthrough && root, options.uring, options.fuseDebug,
+                options.uring ? 0 : options.spinMicros);
+        UringSession uring = options.uring ? UringSession.prepare(device, session, Session.PAYLOAD, options.threads) : null;
         // SIGINT/SIGTERM: detach the mount; the request threads then see it gone and end.
         Thread unmountOnSignal = new Thread(() -> unmount(mountPoint), "unmount-on-exit");
         Runtime.getRuntime().addShutdownHook(unmountOnSignal);
@@ -55,9 +59,12 @@ public final class FuseMount {
                 String why = session.failedInit();
                 throw new UserError("mounting " + mountPoint + " failed: " + (why != null ? why : "no answer after 30 s"));
             }
-            ReadAhead.raise(Posix.lstat(mountPoint.toString()));
+            dev.jfs.posix.Stat mountRoot = Posix.lstat(mountPoint.toString());
+            ReadAhead.raise(mountRoot);
+            if (uring != null) uring.abortOnFailure(mountRoot.dev());
             onReady.run();
             session.join();
+            if (uring != null) uring.join();
             Runtime.getRuntime().removeShutdownHook(unmountOnSignal);
         } catch (InterruptedException | IllegalStateException e) {
             // interrupted, or the JVM is already shutting down: the hook unmounts

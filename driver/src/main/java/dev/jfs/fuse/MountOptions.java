@@ -63,6 +63,11 @@ public final class MountOptions {
      * after a crash. For containers thrown away after a crash anyway.
      */
     public boolean volatileCopyUps;
+    /**
+     * Requests come over io_uring (FUSE over io_uring, Linux 6.14+ with the fuse module's
+     * enable_uring) instead of reads of /dev/fuse; off by default (see docs/fuse-session.md).
+     */
+    public boolean uring;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
             "users", "exec", "noexec", "_netdev", "nofail", "redirect_dir=on", "index=on");
@@ -96,6 +101,8 @@ public final class MountOptions {
                 case "prefetch" -> prefetch = true;
                 case "noprefetch" -> prefetch = false;
                 case "volatile" -> volatileCopyUps = true;
+                case "uring" -> uring = true;
+                case "nouring" -> uring = false;
                 case "threads" -> threads = integer(key, val, 1, 256, "not a number from 1 to 256");
                 case "spin" -> spinMicros = integer(key, val, 0, 100_000, "not a number of microseconds from 0 to 100000");
                 default -> throw new UserError("-o " + opt + ": unknown mount option");
@@ -149,6 +156,7 @@ public final class MountOptions {
         if (!passthrough) o.add("nopassthrough");
         if (!prefetch) o.add("noprefetch");
         if (volatileCopyUps) o.add("volatile");
+        if (uring) o.add("uring");
         return String.join(",", o);
     }
 }

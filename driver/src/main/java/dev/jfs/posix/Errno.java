@@ -10,6 +10,9 @@ public final class Errno {
     public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int EBUSY = 16;
+    public static final int ENODEV = 19;
+    public static final int ECONNABORTED = 103;
+    public static final int ECANCELED = 125;
     public static final int EEXIST = 17;
     public static final int EXDEV = 18;
     public static final int ENOTDIR = 20;

@@ -90,4 +90,10 @@ public interface LibC {
     int mount(@In byte[] source, @In byte[] target, @In byte[] fstype, long flags, @In byte[] data);
     int poll(Pointer fds, long nfds, int timeout);
     int syncfs(int fd);
+
+    // io_uring (FUSE over io_uring): the two system calls glibc has no wrapper for, and its rings.
+    long syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
+    Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+    int munmap(Pointer addr, long length);
+    int sched_setaffinity(int pid, long cpusetsize, @In long[] mask);
 }

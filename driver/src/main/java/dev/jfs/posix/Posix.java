@@ -477,6 +477,39 @@ public final class Posix {
         throw new FsException(e, "read fd " + fd);
     }
 
+    /** io_uring_setup(2), the same number on x86_64 and aarch64: the ring's descriptor. */
+    public static int ioUringSetup(int entries, Pointer params) {
+        long fd = LIBC.syscall(425, entries, params.address(), 0, 0, 0, 0);
+        if (fd < 0) throw fail("io_uring_setup", "");
+        return (int) fd;
+    }
+
+    /** io_uring_enter(2): SQEs the kernel took, or -errno (EINTR: a signal came while waiting). */
+    public static int ioUringEnter(int ringFd, int toSubmit, int minComplete, int flags) {
+        long n = LIBC.syscall(426, ringFd, toSubmit, minComplete, flags, 0, 0);
+        return n < 0 ? -errno() : (int) n;
+    }
+
+    private static final int PROT_READ_WRITE = 3, MAP_SHARED = 1, MAP_POPULATE = 0x8000;
+
+    /** Maps {@code length} bytes of {@code fd} at {@code offset}, shared (the rings of an io_uring). */
+    public static Pointer mapShared(int fd, long length, long offset) {
+        Pointer p = LIBC.mmap(null, length, PROT_READ_WRITE, MAP_SHARED | MAP_POPULATE, fd, offset);
+        if (p == null || p.address() == -1L) throw fail("mmap", "fd " + fd);
+        return p;
+    }
+
+    public static void unmap(Pointer p, long length) {
+        LIBC.munmap(p, length);
+    }
+
+    /** Keeps the calling thread on one CPU; false if the kernel refuses (a cpuset without it). */
+    public static boolean pinToCpu(int cpu) {
+        long[] mask = new long[cpu / 64 + 1];
+        mask[cpu / 64] = 1L << (cpu % 64);
+        return LIBC.sched_setaffinity(0, mask.length * 8L, mask) == 0;
+    }
+
     public static void close(int fd) {
         check(LIBC.close(fd), "close", "fd " + fd);
     }

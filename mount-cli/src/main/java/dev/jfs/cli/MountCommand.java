@@ -39,7 +39,7 @@ final class MountCommand implements Callable<Integer> {
     Path work;
 
     @Option(names = "-o", paramLabel = "OPT[,OPT...]",
-            description = "lowerdir=,upperdir=,workdir=, allow_other, timeout=/attr_timeout=/entry_timeout=/negative_timeout= seconds, volatile (copy-ups not synced to disk), threads=N, nopassthrough, noprefetch, spin=MICROS")
+            description = "lowerdir=,upperdir=,workdir=, allow_other, timeout=/attr_timeout=/entry_timeout=/negative_timeout= seconds, volatile (copy-ups not synced to disk), threads=N, nopassthrough, noprefetch, spin=MICROS, uring (FUSE over io_uring)")
     List<String> options = List.of();
 
     @Option(names = "-f", description = "stay in the foreground; SIGINT/SIGTERM unmount")

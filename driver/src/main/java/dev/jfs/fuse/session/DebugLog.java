@@ -12,12 +12,15 @@ import dev.jfs.fuse.protocol.Request;
 final class DebugLog {
     private DebugLog() {}
 
-    static void received(Request q) {
+    /** @param queue the io_uring queue it came over, or -1: from the device */
+    static void received(Request q, int queue) {
         int op = q.opcode();
         StringBuilder b = new StringBuilder();
         b.append("unique: ").append(q.unique()).append(", opcode: ").append(Opcode.name(op)).append(" (").append(op)
                 .append("), nodeid: ").append(q.nodeId()).append(", insize: ").append(q.bodyLength() + Request.HEADER)
-                .append(", pid: ").append(q.pid()).append('\n');
+                .append(", pid: ").append(q.pid());
+        if (queue >= 0) b.append(", queue: ").append(queue);
+        b.append('\n');
         try {
             if (op == Opcode.READ || op == Opcode.WRITE) {
                 boolean write = op == Opcode.WRITE;

@@ -19,6 +19,11 @@ public final class FuseDevice implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** The descriptor itself, for io_uring commands on this connection. */
+    public int fd() {
+        return fd;
+    }
+
     /** Opens /dev/fuse for a new connection (mount(2) is told its number). */
     static FuseDevice open() {
         return new FuseDevice(Posix.open("/dev/fuse", Posix.O_RDWR, 0));

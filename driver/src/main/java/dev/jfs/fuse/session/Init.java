@@ -25,9 +25,16 @@ final class Init {
             | ASYNC_DIO | PARALLEL_DIROPS | MAX_PAGES | CACHE_SYMLINKS;
 
     private final boolean passthroughWanted;
+    private final boolean uringWanted;
 
     Init(boolean passthroughWanted) {
+        this(passthroughWanted, false);
+    }
+
+    /** @param uringWanted ask for FUSE over io_uring where the kernel offers it (enable_uring) */
+    Init(boolean passthroughWanted, boolean uringWanted) {
         this.passthroughWanted = passthroughWanted;
+        this.uringWanted = uringWanted;
     }
 
     /** Answers the INIT in {@code request}; returns what was agreed, or null if the kernel is asked again. */
@@ -48,6 +55,8 @@ final class Init {
         long flags = offered & WANTED;
         boolean passthrough = passthroughWanted && agreed >= 40 && (offered & PASSTHROUGH) != 0;
         if (passthrough) flags |= PASSTHROUGH | INIT_EXT;
+        boolean uring = uringWanted && agreed >= 23 && (offered & OVER_IO_URING) != 0;
+        if (uring) flags |= OVER_IO_URING | INIT_EXT;
         reply.u32(MAJOR).u32(agreed).u32(readahead).u32((int) flags);
         if (agreed < 23) {
             reply.u16(16).u16(12).u32(MAX_IO); // the 7.13-7.22 reply ends after max_write
@@ -55,6 +64,6 @@ final class Init {
             reply.u16(16).u16(12).u32(MAX_IO).u32(1).u16(MAX_IO / PAGE).u16(0)
                     .u32((int) (flags >>> 32)).u32(passthrough ? 1 : 0).zeros(24);
         }
-        return new Negotiated(agreed, passthrough);
+        return new Negotiated(agreed, passthrough, uring);
     }
 }

@@ -26,6 +26,8 @@ public final class Session {
     /** A request's buffer: the largest WRITE plus its headers, as the kernel requires. */
     private static final int REQUEST_BUFFER = Init.MAX_IO + 8192;
     private static final int REPLY_BUFFER = Init.MAX_IO + 4096;
+    /** The largest request or answer body, for buffers of FUSE over io_uring. */
+    public static final int PAYLOAD = REPLY_BUFFER;
 
     private final FuseDevice device;
     private final Operations operations;
@@ -38,12 +40,25 @@ public final class Session {
     /** Microseconds the first thread asks for the next request before it sleeps (see {@link PolledDevice}). */
     private final int spinMicros;
 
+    /** Told what INIT agreed once its answer is written (FUSE over io_uring registers only then). */
+    private volatile java.util.function.Consumer<Negotiated> afterInit = n -> { };
+
     public Session(FuseDevice device, Operations operations, boolean passthrough, boolean debug, int spinMicros) {
+        this(device, operations, passthrough, false, debug, spinMicros);
+    }
+
+    /** @param uring ask the kernel for FUSE over io_uring (served by {@code uring.UringSession}) */
+    public Session(FuseDevice device, Operations operations, boolean passthrough, boolean uring, boolean debug,
+                   int spinMicros) {
         this.device = device;
         this.spinMicros = spinMicros;
         this.operations = operations;
-        this.init = new Init(passthrough);
+        this.init = new Init(passthrough, uring);
         this.debug = debug;
+    }
+
+    public void afterInit(java.util.function.Consumer<Negotiated> then) {
+        this.afterInit = then;
     }
 
     /** Mounts a new connection: with mount(2) as root, else through fusermount3. */
@@ -189,12 +204,30 @@ public final class Session {
     }
 
     private void answer(Request request, Reply reply, FuseDevice to) {
+        Negotiated[] agreed = new Negotiated[1];
+        if (!respond(request, reply, -1, agreed)) return;
+        int length = reply.seal(request.unique());
+        to.write(reply.buffer(), length); // false: the caller is gone (interrupted); nothing to do
+        if (agreed[0] != null) afterInit.accept(agreed[0]);
+    }
+
+    /**
+     * Has {@link Operations} answer one request that came over io_uring's queue {@code queue}
+     * (never INIT): false if no answer is to be sent. Whatever it throws is answered as over the
+     * device.
+     */
+    public boolean respond(Request request, Reply reply, int queue) {
+        return respond(request, reply, queue, null);
+    }
+
+    private boolean respond(Request request, Reply reply, int queue, Negotiated[] agreed) {
         int opcode = request.opcode();
         reply.reset();
-        if (debug) DebugLog.received(request);
+        if (debug) DebugLog.received(request, queue);
         try {
             if (opcode == Opcode.INIT) {
-                initialize(request, reply);
+                if (agreed == null) throw new FsException(Errno.EPROTO, "INIT over io_uring");
+                agreed[0] = initialize(request, reply);
             } else {
                 operations.serve(request, reply);
             }
@@ -206,17 +239,16 @@ public final class Session {
             reply.error(Errno.EIO);
         }
         if (debug) DebugLog.answered(request, reply);
-        if (Opcode.unanswered(opcode) || !reply.answered()) return;
-        int length = reply.seal(request.unique());
-        to.write(reply.buffer(), length); // false: the caller is gone (interrupted); nothing to do
+        return !Opcode.unanswered(opcode) && reply.answered();
     }
 
-    private void initialize(Request request, Reply reply) {
+    private Negotiated initialize(Request request, Reply reply) {
         Negotiated agreed = init.answer(request, reply);
-        if (agreed == null) return;
+        if (agreed == null) return null;
         operations.initialized(agreed, device);
         // Before the answer is written: no request of the filesystem comes until then.
         initialized.countDown();
+        return agreed;
     }
 
     private void initFailed(String why) {

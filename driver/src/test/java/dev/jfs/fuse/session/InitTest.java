@@ -66,6 +66,17 @@ class InitTest {
     }
 
     @Test
+    void ioUringIsAskedOnlyWhenWantedAndOffered() {
+        long offered = InitFlags.INIT_EXT | InitFlags.OVER_IO_URING;
+        assertTrue(new Init(false, true).answer(init(7, 44, offered), reply).uring());
+        assertEquals(1 << (41 - 32), replyInt(32), "flags2 carries OVER_IO_URING");
+        assertTrue((replyInt(12) & InitFlags.INIT_EXT) != 0, "flags has INIT_EXT");
+        assertFalse(new Init(false, false).answer(init(7, 44, offered), reply).uring());
+        assertEquals(0, replyInt(32), "not asked for");
+        assertFalse(new Init(false, true).answer(init(7, 44, InitFlags.INIT_EXT), reply).uring(), "not offered");
+    }
+
+    @Test
     void anOlderKernelGetsTheReplyOfItsMinor() {
         Negotiated n = new Init(true).answer(init(7, 22, InitFlags.BIG_WRITES), reply);
         assertEquals(22, n.minor());
