@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * never sees a change half made (say, a rename before its whiteout).
  *
  * <p>Caching: a writer says what it is about to change before it changes anything, either a few
- * names ({@link #changeLeaf}: a file made or removed in an upper directory, attributes of an upper
- * entry) or more ({@link #changeStructure}: copy-up, whiteouts, rename, rmdir). What the view had
+ * names ({@link #changeLeaf}: a file, or an empty directory only the upper has, made or removed in
+ * an upper directory, attributes of an upper entry) or more ({@link #changeStructure}: copy-up,
+ * whiteouts, rename, other rmdirs). What the view had
  * cached is forgotten for those names only, or all of it. Until then the writer's own lookups may
  * use the caches, which are still true.
  */
@@ -358,14 +359,37 @@ public final class UnionFs {
     }
 
     public void rmdir(String path) {
-        writing(() -> {
+        writingLeaves(() -> {
             if (path.isEmpty()) throw new FsException(Errno.EBUSY, "/");
             Node n = view.require(path);
             if (!n.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
             if (!view.readdir(n).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + path);
-            remove(n);
+            if (!removedAlone(n)) {
+                changeStructure();
+                remove(n);
+            }
             return null;
         });
+    }
+
+    /**
+     * Removes an empty directory only the upper has, in an upper directory, with nothing of the
+     * lowers at its name: a change of that one name, as the removal of a file only the upper has.
+     * False, having changed nothing, if it is not such a directory or still holds whiteouts.
+     */
+    private boolean removedAlone(Node dir) {
+        if (dir.layer != 0 || hasLowerPart(dir)) return false;
+        Node parent = view.require(RelPath.parent(dir.path));
+        if (parent.layer != 0 || view.childBelowUpper(parent, RelPath.name(dir.path)) != null) return false;
+        changeLeaf(dir.path);
+        try {
+            Posix.rmdir(dir.realPath);
+        } catch (FsException e) {
+            if (e.errno() != Errno.ENOTEMPTY && e.errno() != Errno.EEXIST) throw e;
+            return false; // whiteouts or markers inside: removed with them, below
+        }
+        upper.forgetOrigin(dir.stat.ino());
+        return true;
     }
 
     /**

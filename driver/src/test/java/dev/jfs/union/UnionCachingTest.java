@@ -96,6 +96,33 @@ class UnionCachingTest {
         assertEquals(Posix.lstat(layers.upper().resolve("n").toString()).mtimeNsec(), after.mtimeNsec());
     }
 
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void emptyUpperDirectoriesRemovedDeepestFirstLeaveTheViewAsAFreshOne(UpperFormat format) throws Exception {
+        UnionFs fs = open(format);
+        String path = "n";
+        for (int i = 0; i < 50; i++, path += "/0") {
+            fs.mkdir(path, 0755, Caller.ROOT);
+            fs.symlink("target", path + "/s", Caller.ROOT);
+        }
+        fs.mkdir("etc/sub", 0755, Caller.ROOT);        // in a directory the lowers hold too
+        whiteoutDevice(layers.upper(), "n/0/0/x");       // left by hand: n/0/0 is not empty on disk
+        lookAtEverything(fs);
+        tree(fs.view());
+        for (path = path.substring(0, path.length() - 2); !path.isEmpty(); path = RelPath.parent(path)) {
+            fs.unlink(path + "/s");
+            fs.rmdir(path);
+            assertNull(fs.view().lookup(path), path);
+            assertFalse(Files.exists(layers.upper().resolve(path)), path);
+            if (path.length() % 20 == 1) assertEquals(tree(UnionView.open(stack())), tree(fs.view()), "after rmdir " + path);
+        }
+        fs.rmdir("etc/sub");
+        assertEquals(tree(UnionView.open(stack())), tree(fs.view()));
+        fs.mkdir("n", 0700, Caller.ROOT);                // the name is free again, as an empty directory
+        assertEquals(List.of(), fs.readdir("n"));
+        assertEquals(0700, fs.getattr("n").permissions());
+    }
+
     /** Looks up, stats and lists every merged entry and every name of {@link #NAMES}. */
     static void lookAtEverything(UnionFs fs) {
         tree(fs.view());
