@@ -44,6 +44,8 @@ public final class UnionFs {
     private final Lock write;
     /** What the writer holding the lock has said it changes (see {@link #writing}). */
     private final List<String> leaves = new ArrayList<>();
+    /** Entries whose own attributes alone the writer changes: their directories stay as they are. */
+    private final List<String> attributeLeaves = new ArrayList<>();
     private boolean structural;
     /** The regular file the writer made in place, if any: marked for {@link #getxattr} once done. */
     private String madeFile;
@@ -145,6 +147,23 @@ public final class UnionFs {
             if (v == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
             return v;
         });
+    }
+
+    /**
+     * {@link #getxattr} of a file no name reaches any more (unlinked while open), through a
+     * descriptor open on it: the kernel asks for security.capability before each write to it.
+     */
+    public byte[] getxattr(int fd, String name) {
+        byte[] v = Markers.isInternalXattr(name) ? null : Posix.fgetxattr(fd, name);
+        if (v == null) throw new FsException(Errno.ENODATA, "fd " + fd + " " + name);
+        return v;
+    }
+
+    /** {@link #listxattr} of a file no name reaches any more, through a descriptor open on it. */
+    public List<String> listxattr(int fd) {
+        List<String> names = Posix.flistxattr(fd);
+        names.removeIf(Markers::isInternalXattr);
+        return names;
     }
 
     /** statvfs of the upper's filesystem. */
@@ -533,6 +552,58 @@ public final class UnionFs {
 
     // ---- changing attributes -------------------------------------------------------------------
 
+    /**
+     * What one request changes of an entry's attributes: each part, or nothing of it (-1 for
+     * mode, uid, gid and size; null times, else atime and mtime as {@link Posix#utimens} takes
+     * them, each a time, UTIME_NOW or UTIME_OMIT).
+     */
+    public record Attributes(int mode, int uid, int gid, long size, long[] times) {
+        public static final Attributes NONE = new Attributes(-1, -1, -1, -1, null);
+
+        public Attributes withMode(int m) {
+            return new Attributes(m, uid, gid, size, times);
+        }
+
+        public Attributes withOwner(int u, int g) {
+            return new Attributes(mode, u, g, size, times);
+        }
+
+        public Attributes withSize(long s) {
+            return new Attributes(mode, uid, gid, s, times);
+        }
+
+        public Attributes withTimes(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+            return new Attributes(mode, uid, gid, size, new long[] {atimeSec, atimeNsec, mtimeSec, mtimeNsec});
+        }
+
+        boolean changesNothing() {
+            return mode < 0 && uid == -1 && gid == -1 && size < 0 && times == null;
+        }
+    }
+
+    /**
+     * Changes an entry's attributes, all in one change of the union, and returns its stat after
+     * (what {@link #getattr} would then say): mode, then owner, then size, then times, as
+     * chmod(2), lchown(2), truncate(2) and utimensat(2) would in turn. A lower entry is copied
+     * up first (without data if its size is set to 0), unless nothing is to change.
+     */
+    public Stat setattr(String path, Attributes change) {
+        if (change.changesNothing()) return getattr(path); // nothing to copy up for
+        return writingLeaves(() -> {
+            Node n = view.require(path);
+            boolean resizes = change.size() >= 0;
+            if (resizes && n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            long ino = view.inode(n); // kept through copy-up: the copy records it as its origin
+            String real = copyUp(attributesOf(n), !resizes || change.size() > 0);
+            if (change.mode() >= 0) Posix.chmod(real, change.mode() & 07777);
+            if (change.uid() != -1 || change.gid() != -1) Posix.lchown(real, change.uid(), change.gid());
+            if (resizes) Posix.truncate(real, change.size());
+            long[] t = change.times();
+            if (t != null) Posix.utimens(real, t[0], t[1], t[2], t[3]);
+            return Posix.lstat(real).withIno(ino);
+        });
+    }
+
     public void chmod(String path, int mode) {
         writingLeaves(() -> {
             Posix.chmod(copyUp(attributesOf(view.require(path)), true), mode & 07777);
@@ -588,7 +659,7 @@ public final class UnionFs {
      * (copy-up, which a lower one needs, is a structural change of its own).
      */
     private Node attributesOf(Node n) {
-        if (n.layer == 0 && !n.indexed) changeLeaf(n.path);
+        if (n.layer == 0 && !n.indexed) changeAttributes(n.path);
         return n;
     }
 
@@ -681,6 +752,7 @@ public final class UnionFs {
         boolean done = false;
         structural = false;
         leaves.clear();
+        attributeLeaves.clear();
         madeFile = null;
         try {
             if (structuralFromStart) changeStructure();
@@ -689,11 +761,12 @@ public final class UnionFs {
             return result;
         } finally {
             // A failure half-way through a leaf change: forget everything, to be sure.
-            if (structural || (!done && !leaves.isEmpty())) {
+            if (structural || (!done && !(leaves.isEmpty() && attributeLeaves.isEmpty()))) {
                 upper.changed();
             } else {
-                upper.changedOnly(leaves);
+                upper.changedOnly(leaves, attributeLeaves);
                 for (String p : leaves) view.forget(p);
+                for (String p : attributeLeaves) view.forget(p);
                 if (done && madeFile != null) upper.madeFile(madeFile);
             }
             write.unlock();
@@ -704,6 +777,12 @@ public final class UnionFs {
     private void changeLeaf(String path) {
         upper.changing();
         leaves.add(path);
+    }
+
+    /** The writer is about to change the attributes of the entry at {@code path} (not its directory's). */
+    private void changeAttributes(String path) {
+        upper.changing();
+        attributeLeaves.add(path);
     }
 
     /** The writer is about to change more than single entries. */

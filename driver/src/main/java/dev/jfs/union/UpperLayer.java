@@ -56,15 +56,19 @@ final class UpperLayer extends Layer {
     }
 
     /**
-     * A writer is done, having changed only the entries at {@code rels} (see the class comment):
-     * their cached probes go, and their parent directories' cached stat (times, size, links) is
-     * read again. Opaque and redirect markers are kept: only a structural change sets them.
+     * A writer is done, having changed only the entries at {@code rels} (see the class comment)
+     * and the attributes (mode, owner, size, times, xattrs) of those at {@code attributesOnly}:
+     * the cached probes of both go; the parent directories' cached stat (times, size, links) of
+     * the first is read again. Opaque and redirect markers are kept: only a structural change
+     * sets them. A made file stays one through attribute changes: none adds a capability (a
+     * security.capability set goes through {@link #forgetMadeFiles}).
      */
-    void changedOnly(Collection<String> rels) {
+    void changedOnly(Collection<String> rels, Collection<String> attributesOnly) {
         for (String rel : rels) {
             probes.remove(rel);
             madeFiles.remove(rel);
         }
+        for (String rel : attributesOnly) probes.remove(rel);
         for (String rel : rels) {
             if (!rel.isEmpty()) restatDirectory(RelPath.parent(rel));
         }
