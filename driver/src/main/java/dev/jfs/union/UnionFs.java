@@ -49,6 +49,9 @@ public final class UnionFs {
     private boolean structural;
     /** The regular file the writer made in place, if any: marked for {@link #getxattr} once done. */
     private String madeFile;
+    /** The directory the writer made in place, and its stat once made: cached for the lookup that follows. */
+    private String madeDir;
+    private Stat madeDirStat;
     /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
     private boolean prefetch;
 
@@ -297,6 +300,10 @@ public final class UnionFs {
             int fd = maker.make(dst);
             Stat made = finish(dst, fd, mode, caller, parent.stat, false);
             if (made != null) upper.hasNoOrigin(made.ino()); // spares asking its xattrs at the next stat
+            if ((mode & Stat.S_IFMT) == Stat.S_IFDIR) {
+                madeDir = path;
+                madeDirStat = made != null && finishedAsMade ? made : Posix.lstat(dst);
+            }
             return true;
         }
         changeStructure();
@@ -335,17 +342,25 @@ public final class UnionFs {
             int gid = setgidParent ? parent.gid() : caller.gid();
             boolean isDir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
             Stat now = fd >= 0 ? Posix.fstat(fd) : Posix.lstat(at);
-            if (now.uid() != caller.uid() || now.gid() != gid) Posix.lchown(at, caller.uid(), gid);
+            finishedAsMade = true;
+            if (now.uid() != caller.uid() || now.gid() != gid) {
+                Posix.lchown(at, caller.uid(), gid);
+                finishedAsMade = false;
+            }
             int perms = mode & 07777;
             if (isDir && setgidParent) perms |= 02000;
             if ((mode & Stat.S_IFMT) != Stat.S_IFLNK && (perms != now.permissions() || (perms & 06000) != 0)) {
                 Posix.chmod(at, perms);
+                finishedAsMade = false;
             }
             made = now;
         }
         if (opaque) format.makeOpaque(at);
         return made;
     }
+
+    /** Whether the last {@link #finish} with a caller left the entry as made: the stat it returned is still true. */
+    private boolean finishedAsMade;
 
     @FunctionalInterface
     private interface Maker {
@@ -637,21 +652,35 @@ public final class UnionFs {
 
     public void setxattr(String path, String name, byte[] value, int flags) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.EPERM, name);
-        writingLeaves(() -> {
-            Posix.setxattr(xattrsOf(view.require(path)), name, value, flags);
+        FsException refused = writingLeaves(() -> {
+            String real = xattrsOf(view.require(path));
+            try {
+                Posix.setxattr(real, name, value, flags);
+            } catch (FsException e) {
+                return e; // XATTR_CREATE of a name it has, a value too big: nothing changed
+            }
             if (CAPABILITY.equals(name)) upper.forgetMadeFiles();
             return null;
         });
+        if (refused != null) throw refused;
     }
 
     public void removexattr(String path, String name) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.ENODATA, name);
-        writingLeaves(() -> {
+        FsException refused = writingLeaves(() -> {
             Node n = view.require(path);
-            if (view.getxattr(n, name) == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
-            Posix.removexattr(xattrsOf(n), name);
+            // A lower entry is copied up only to remove what it has; the upper's own call says ENODATA.
+            if (n.layer != 0 && view.getxattr(n, name) == null) {
+                return new FsException(Errno.ENODATA, "/" + path + " " + name);
+            }
+            try {
+                Posix.removexattr(xattrsOf(n), name);
+            } catch (FsException e) {
+                return e; // nothing changed
+            }
             return null;
         });
+        if (refused != null) throw refused;
     }
 
     /**
@@ -747,6 +776,10 @@ public final class UnionFs {
         return writing(false, op);
     }
 
+    /**
+     * A writer whose change failed with nothing changed returns its error, to be thrown once it
+     * is done: a failure thrown from inside forgets every cache.
+     */
     private <T> T writing(boolean structuralFromStart, Supplier<T> op) {
         write.lock();
         boolean done = false;
@@ -754,6 +787,7 @@ public final class UnionFs {
         leaves.clear();
         attributeLeaves.clear();
         madeFile = null;
+        madeDir = null;
         try {
             if (structuralFromStart) changeStructure();
             T result = op.get();
@@ -768,6 +802,7 @@ public final class UnionFs {
                 for (String p : leaves) view.forget(p);
                 for (String p : attributeLeaves) view.forget(p);
                 if (done && madeFile != null) upper.madeFile(madeFile);
+                if (done && madeDir != null) upper.madeDirectory(madeDir, madeDirStat);
             }
             write.unlock();
         }

@@ -102,6 +102,14 @@ final class UpperLayer extends Layer {
         madeFiles.add(rel);
     }
 
+    /**
+     * A directory the mount has just made at {@code rel} (called once the writer is done), with
+     * its stat: it has no opaque or redirect marker, so the lookup that follows needs no system call.
+     */
+    void madeDirectory(String rel, Stat st) {
+        probes.put(rel, new Cached(generation, Probe.dir(st, false, null)));
+    }
+
     /** Whether {@code rel} is a file the mount made, unchanged since (see {@link #madeFile}). */
     boolean isMadeFile(String rel) {
         return !writing && madeFiles.contains(rel);

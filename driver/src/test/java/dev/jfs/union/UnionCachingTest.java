@@ -123,6 +123,42 @@ class UnionCachingTest {
         assertEquals(0700, fs.getattr("n").permissions());
     }
 
+    @Test
+    void aDirectoryJustMadeShowsItsStatOnDiskWhateverItsOwnerAndModeTookToSet() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.mkdir("n", 02775, Caller.ROOT);                // setgid: made with chmod after mkdir(2)
+        fs.mkdir("n/m", 0700, new Caller(1000, 1001));    // someone else's: chown after mkdir(2)
+        fs.mkdir("n/root", 0755, Caller.ROOT);            // as made
+        for (String p : List.of("n", "n/m", "n/root")) {
+            Stat disk = Posix.lstat(layers.upper().resolve(p).toString());
+            Stat shown = fs.getattr(p);
+            assertEquals(disk.mode(), shown.mode(), p);
+            assertEquals(disk.uid(), shown.uid(), p);
+            assertEquals(disk.gid(), shown.gid(), p);
+            assertEquals(disk.ctimeSec() * 1_000_000_000L + disk.ctimeNsec(), shown.ctimeSec() * 1_000_000_000L + shown.ctimeNsec(), p);
+        }
+        assertEquals(02700, fs.getattr("n/m").permissions());
+        assertEquals(1000, fs.getattr("n/m").uid());
+        assertEquals(fs.getattr("n").gid(), fs.getattr("n/m").gid(), "the setgid parent's group");
+    }
+
+    @Test
+    void xattrCallsTheUpperRefusesLeaveTheCachesTrue() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.mkdir("n", 0755, Caller.ROOT);
+        fs.setxattr("n", "user.k", new byte[] {1}, 0);
+        lookAtEverything(fs);
+        assertEquals(dev.jfs.posix.Errno.EEXIST, assertThrows(FsException.class,
+                () -> fs.setxattr("n", "user.k", new byte[] {2}, 1 /* XATTR_CREATE */)).errno());
+        assertEquals(dev.jfs.posix.Errno.ENODATA, assertThrows(FsException.class, () -> fs.removexattr("n", "user.none")).errno());
+        assertEquals(dev.jfs.posix.Errno.ENODATA, assertThrows(FsException.class, () -> fs.removexattr("etc/motd", "user.none")).errno());
+        assertEquals(tree(UnionView.open(stack())), tree(fs.view()));
+        assertArrayEquals(new byte[] {1}, fs.getxattr("n", "user.k"));
+        fs.removexattr("n", "user.k");
+        assertEquals(List.of(), fs.listxattr("n"));
+        assertFalse(java.nio.file.Files.exists(layers.upper().resolve("etc/motd")), "no copy-up for nothing to remove");
+    }
+
     /** Looks up, stats and lists every merged entry and every name of {@link #NAMES}. */
     static void lookAtEverything(UnionFs fs) {
         tree(fs.view());
