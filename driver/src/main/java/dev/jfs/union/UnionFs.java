@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * never sees a change half made (say, a rename before its whiteout).
  *
  * <p>Caching: a writer says what it is about to change before it changes anything, either a few
- * names ({@link #changeLeaf}: a file made or removed in an upper directory, attributes of an upper
- * entry) or more ({@link #changeStructure}: copy-up, whiteouts, rename, rmdir). What the view had
+ * names ({@link #changeLeaf}: a file, or an empty directory only the upper has, made or removed in
+ * an upper directory, attributes of an upper entry) or more ({@link #changeStructure}: copy-up,
+ * whiteouts, rename, other rmdirs). What the view had
  * cached is forgotten for those names only, or all of it. Until then the writer's own lookups may
  * use the caches, which are still true.
  */
@@ -43,9 +44,14 @@ public final class UnionFs {
     private final Lock write;
     /** What the writer holding the lock has said it changes (see {@link #writing}). */
     private final List<String> leaves = new ArrayList<>();
+    /** Entries whose own attributes alone the writer changes: their directories stay as they are. */
+    private final List<String> attributeLeaves = new ArrayList<>();
     private boolean structural;
     /** The regular file the writer made in place, if any: marked for {@link #getxattr} once done. */
     private String madeFile;
+    /** The directory the writer made in place, and its stat once made: cached for the lookup that follows. */
+    private String madeDir;
+    private Stat madeDirStat;
     /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
     private boolean prefetch;
 
@@ -144,6 +150,23 @@ public final class UnionFs {
             if (v == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
             return v;
         });
+    }
+
+    /**
+     * {@link #getxattr} of a file no name reaches any more (unlinked while open), through a
+     * descriptor open on it: the kernel asks for security.capability before each write to it.
+     */
+    public byte[] getxattr(int fd, String name) {
+        byte[] v = Markers.isInternalXattr(name) ? null : Posix.fgetxattr(fd, name);
+        if (v == null) throw new FsException(Errno.ENODATA, "fd " + fd + " " + name);
+        return v;
+    }
+
+    /** {@link #listxattr} of a file no name reaches any more, through a descriptor open on it. */
+    public List<String> listxattr(int fd) {
+        List<String> names = Posix.flistxattr(fd);
+        names.removeIf(Markers::isInternalXattr);
+        return names;
     }
 
     /** statvfs of the upper's filesystem. */
@@ -277,6 +300,10 @@ public final class UnionFs {
             int fd = maker.make(dst);
             Stat made = finish(dst, fd, mode, caller, parent.stat, false);
             if (made != null) upper.hasNoOrigin(made.ino()); // spares asking its xattrs at the next stat
+            if ((mode & Stat.S_IFMT) == Stat.S_IFDIR) {
+                madeDir = path;
+                madeDirStat = made != null && finishedAsMade ? made : Posix.lstat(dst);
+            }
             return true;
         }
         changeStructure();
@@ -315,17 +342,25 @@ public final class UnionFs {
             int gid = setgidParent ? parent.gid() : caller.gid();
             boolean isDir = (mode & Stat.S_IFMT) == Stat.S_IFDIR;
             Stat now = fd >= 0 ? Posix.fstat(fd) : Posix.lstat(at);
-            if (now.uid() != caller.uid() || now.gid() != gid) Posix.lchown(at, caller.uid(), gid);
+            finishedAsMade = true;
+            if (now.uid() != caller.uid() || now.gid() != gid) {
+                Posix.lchown(at, caller.uid(), gid);
+                finishedAsMade = false;
+            }
             int perms = mode & 07777;
             if (isDir && setgidParent) perms |= 02000;
             if ((mode & Stat.S_IFMT) != Stat.S_IFLNK && (perms != now.permissions() || (perms & 06000) != 0)) {
                 Posix.chmod(at, perms);
+                finishedAsMade = false;
             }
             made = now;
         }
         if (opaque) format.makeOpaque(at);
         return made;
     }
+
+    /** Whether the last {@link #finish} with a caller left the entry as made: the stat it returned is still true. */
+    private boolean finishedAsMade;
 
     @FunctionalInterface
     private interface Maker {
@@ -358,14 +393,37 @@ public final class UnionFs {
     }
 
     public void rmdir(String path) {
-        writing(() -> {
+        writingLeaves(() -> {
             if (path.isEmpty()) throw new FsException(Errno.EBUSY, "/");
             Node n = view.require(path);
             if (!n.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
             if (!view.readdir(n).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + path);
-            remove(n);
+            if (!removedAlone(n)) {
+                changeStructure();
+                remove(n);
+            }
             return null;
         });
+    }
+
+    /**
+     * Removes an empty directory only the upper has, in an upper directory, with nothing of the
+     * lowers at its name: a change of that one name, as the removal of a file only the upper has.
+     * False, having changed nothing, if it is not such a directory or still holds whiteouts.
+     */
+    private boolean removedAlone(Node dir) {
+        if (dir.layer != 0 || hasLowerPart(dir)) return false;
+        Node parent = view.require(RelPath.parent(dir.path));
+        if (parent.layer != 0 || view.childBelowUpper(parent, RelPath.name(dir.path)) != null) return false;
+        changeLeaf(dir.path);
+        try {
+            Posix.rmdir(dir.realPath);
+        } catch (FsException e) {
+            if (e.errno() != Errno.ENOTEMPTY && e.errno() != Errno.EEXIST) throw e;
+            return false; // whiteouts or markers inside: removed with them, below
+        }
+        upper.forgetOrigin(dir.stat.ino());
+        return true;
     }
 
     /**
@@ -509,6 +567,58 @@ public final class UnionFs {
 
     // ---- changing attributes -------------------------------------------------------------------
 
+    /**
+     * What one request changes of an entry's attributes: each part, or nothing of it (-1 for
+     * mode, uid, gid and size; null times, else atime and mtime as {@link Posix#utimens} takes
+     * them, each a time, UTIME_NOW or UTIME_OMIT).
+     */
+    public record Attributes(int mode, int uid, int gid, long size, long[] times) {
+        public static final Attributes NONE = new Attributes(-1, -1, -1, -1, null);
+
+        public Attributes withMode(int m) {
+            return new Attributes(m, uid, gid, size, times);
+        }
+
+        public Attributes withOwner(int u, int g) {
+            return new Attributes(mode, u, g, size, times);
+        }
+
+        public Attributes withSize(long s) {
+            return new Attributes(mode, uid, gid, s, times);
+        }
+
+        public Attributes withTimes(long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
+            return new Attributes(mode, uid, gid, size, new long[] {atimeSec, atimeNsec, mtimeSec, mtimeNsec});
+        }
+
+        boolean changesNothing() {
+            return mode < 0 && uid == -1 && gid == -1 && size < 0 && times == null;
+        }
+    }
+
+    /**
+     * Changes an entry's attributes, all in one change of the union, and returns its stat after
+     * (what {@link #getattr} would then say): mode, then owner, then size, then times, as
+     * chmod(2), lchown(2), truncate(2) and utimensat(2) would in turn. A lower entry is copied
+     * up first (without data if its size is set to 0), unless nothing is to change.
+     */
+    public Stat setattr(String path, Attributes change) {
+        if (change.changesNothing()) return getattr(path); // nothing to copy up for
+        return writingLeaves(() -> {
+            Node n = view.require(path);
+            boolean resizes = change.size() >= 0;
+            if (resizes && n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
+            long ino = view.inode(n); // kept through copy-up: the copy records it as its origin
+            String real = copyUp(attributesOf(n), !resizes || change.size() > 0);
+            if (change.mode() >= 0) Posix.chmod(real, change.mode() & 07777);
+            if (change.uid() != -1 || change.gid() != -1) Posix.lchown(real, change.uid(), change.gid());
+            if (resizes) Posix.truncate(real, change.size());
+            long[] t = change.times();
+            if (t != null) Posix.utimens(real, t[0], t[1], t[2], t[3]);
+            return Posix.lstat(real).withIno(ino);
+        });
+    }
+
     public void chmod(String path, int mode) {
         writingLeaves(() -> {
             Posix.chmod(copyUp(attributesOf(view.require(path)), true), mode & 07777);
@@ -542,21 +652,35 @@ public final class UnionFs {
 
     public void setxattr(String path, String name, byte[] value, int flags) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.EPERM, name);
-        writingLeaves(() -> {
-            Posix.setxattr(xattrsOf(view.require(path)), name, value, flags);
+        FsException refused = writingLeaves(() -> {
+            String real = xattrsOf(view.require(path));
+            try {
+                Posix.setxattr(real, name, value, flags);
+            } catch (FsException e) {
+                return e; // XATTR_CREATE of a name it has, a value too big: nothing changed
+            }
             if (CAPABILITY.equals(name)) upper.forgetMadeFiles();
             return null;
         });
+        if (refused != null) throw refused;
     }
 
     public void removexattr(String path, String name) {
         if (Markers.isInternalXattr(name)) throw new FsException(Errno.ENODATA, name);
-        writingLeaves(() -> {
+        FsException refused = writingLeaves(() -> {
             Node n = view.require(path);
-            if (view.getxattr(n, name) == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
-            Posix.removexattr(xattrsOf(n), name);
+            // A lower entry is copied up only to remove what it has; the upper's own call says ENODATA.
+            if (n.layer != 0 && view.getxattr(n, name) == null) {
+                return new FsException(Errno.ENODATA, "/" + path + " " + name);
+            }
+            try {
+                Posix.removexattr(xattrsOf(n), name);
+            } catch (FsException e) {
+                return e; // nothing changed
+            }
             return null;
         });
+        if (refused != null) throw refused;
     }
 
     /**
@@ -564,7 +688,7 @@ public final class UnionFs {
      * (copy-up, which a lower one needs, is a structural change of its own).
      */
     private Node attributesOf(Node n) {
-        if (n.layer == 0 && !n.indexed) changeLeaf(n.path);
+        if (n.layer == 0 && !n.indexed) changeAttributes(n.path);
         return n;
     }
 
@@ -652,12 +776,18 @@ public final class UnionFs {
         return writing(false, op);
     }
 
+    /**
+     * A writer whose change failed with nothing changed returns its error, to be thrown once it
+     * is done: a failure thrown from inside forgets every cache.
+     */
     private <T> T writing(boolean structuralFromStart, Supplier<T> op) {
         write.lock();
         boolean done = false;
         structural = false;
         leaves.clear();
+        attributeLeaves.clear();
         madeFile = null;
+        madeDir = null;
         try {
             if (structuralFromStart) changeStructure();
             T result = op.get();
@@ -665,12 +795,14 @@ public final class UnionFs {
             return result;
         } finally {
             // A failure half-way through a leaf change: forget everything, to be sure.
-            if (structural || (!done && !leaves.isEmpty())) {
+            if (structural || (!done && !(leaves.isEmpty() && attributeLeaves.isEmpty()))) {
                 upper.changed();
             } else {
-                upper.changedOnly(leaves);
+                upper.changedOnly(leaves, attributeLeaves);
                 for (String p : leaves) view.forget(p);
+                for (String p : attributeLeaves) view.forget(p);
                 if (done && madeFile != null) upper.madeFile(madeFile);
+                if (done && madeDir != null) upper.madeDirectory(madeDir, madeDirStat);
             }
             write.unlock();
         }
@@ -680,6 +812,12 @@ public final class UnionFs {
     private void changeLeaf(String path) {
         upper.changing();
         leaves.add(path);
+    }
+
+    /** The writer is about to change the attributes of the entry at {@code path} (not its directory's). */
+    private void changeAttributes(String path) {
+        upper.changing();
+        attributeLeaves.add(path);
     }
 
     /** The writer is about to change more than single entries. */

@@ -160,7 +160,11 @@ public final class UnionView {
         String parentPath = RelPath.parent(path);
         if (gen >= 0 && !parentPath.isEmpty()) {
             CachedDir c = dirs.get(parentPath);
-            if (c != null && c.generation == gen) return child(c.node, RelPath.name(path));
+            if (c != null && c.generation == gen) {
+                Node n = child(c.node, RelPath.name(path));
+                if (n != null && n.isDirectory()) cacheDir(path, n, gen);
+                return n;
+            }
         }
         Node n = rootBase();
         int start = 0;
@@ -169,8 +173,10 @@ public final class UnionView {
             int slash = path.indexOf('/', start);
             String name = slash < 0 ? path.substring(start) : path.substring(start, slash);
             n = child(n, name);
-            if (n == null || slash < 0) return n;
-            if (gen >= 0 && n.isDirectory()) cacheDir(path.substring(0, slash), n, gen);
+            if (n == null) return null;
+            // The directory itself too: the next request is often for a name in it (a deep mkdir -p).
+            if (gen >= 0 && n.isDirectory()) cacheDir(slash < 0 ? path : path.substring(0, slash), n, gen);
+            if (slash < 0) return n;
             start = slash + 1;
         }
     }

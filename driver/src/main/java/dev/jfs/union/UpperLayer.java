@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The writable layer. Only the mount changes it, always under {@link UnionFs}'s write lock. Probes
  * are cached, so a lookup costs no system call for what it already asked. After a change that
- * may reach anywhere (copy-up, whiteout, rename, rmdir) the writer calls {@link #changed()} and
- * everything cached goes (a new generation); after one that touches only a few names (a file
- * created or removed in an upper directory, attributes of an upper entry) it calls
+ * may reach anywhere (copy-up, whiteout, rename, most rmdirs) the writer calls {@link #changed()}
+ * and everything cached goes (a new generation); after one that touches only a few names (a file
+ * or an upper-only empty directory made or removed in an upper directory, attributes of an upper
+ * entry) it calls
  * {@link #changedOnly} and only those names and their parents' stat are asked again. Regular
  * files are never cached: writes through open descriptors change their stat without any lock.
  */
@@ -55,15 +56,19 @@ final class UpperLayer extends Layer {
     }
 
     /**
-     * A writer is done, having changed only the entries at {@code rels} (see the class comment):
-     * their cached probes go, and their parent directories' cached stat (times, size, links) is
-     * read again. Opaque and redirect markers are kept: only a structural change sets them.
+     * A writer is done, having changed only the entries at {@code rels} (see the class comment)
+     * and the attributes (mode, owner, size, times, xattrs) of those at {@code attributesOnly}:
+     * the cached probes of both go; the parent directories' cached stat (times, size, links) of
+     * the first is read again. Opaque and redirect markers are kept: only a structural change
+     * sets them. A made file stays one through attribute changes: none adds a capability (a
+     * security.capability set goes through {@link #forgetMadeFiles}).
      */
-    void changedOnly(Collection<String> rels) {
+    void changedOnly(Collection<String> rels, Collection<String> attributesOnly) {
         for (String rel : rels) {
             probes.remove(rel);
             madeFiles.remove(rel);
         }
+        for (String rel : attributesOnly) probes.remove(rel);
         for (String rel : rels) {
             if (!rel.isEmpty()) restatDirectory(RelPath.parent(rel));
         }
@@ -95,6 +100,14 @@ final class UpperLayer extends Layer {
     void madeFile(String rel) {
         if (madeFiles.size() >= MAX_CACHED) madeFiles.clear();
         madeFiles.add(rel);
+    }
+
+    /**
+     * A directory the mount has just made at {@code rel} (called once the writer is done), with
+     * its stat: it has no opaque or redirect marker, so the lookup that follows needs no system call.
+     */
+    void madeDirectory(String rel, Stat st) {
+        probes.put(rel, new Cached(generation, Probe.dir(st, false, null)));
     }
 
     /** Whether {@code rel} is a file the mount made, unchanged since (see {@link #madeFile}). */

@@ -96,6 +96,69 @@ class UnionCachingTest {
         assertEquals(Posix.lstat(layers.upper().resolve("n").toString()).mtimeNsec(), after.mtimeNsec());
     }
 
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void emptyUpperDirectoriesRemovedDeepestFirstLeaveTheViewAsAFreshOne(UpperFormat format) throws Exception {
+        UnionFs fs = open(format);
+        String path = "n";
+        for (int i = 0; i < 50; i++, path += "/0") {
+            fs.mkdir(path, 0755, Caller.ROOT);
+            fs.symlink("target", path + "/s", Caller.ROOT);
+        }
+        fs.mkdir("etc/sub", 0755, Caller.ROOT);        // in a directory the lowers hold too
+        whiteoutDevice(layers.upper(), "n/0/0/x");       // left by hand: n/0/0 is not empty on disk
+        lookAtEverything(fs);
+        tree(fs.view());
+        for (path = path.substring(0, path.length() - 2); !path.isEmpty(); path = RelPath.parent(path)) {
+            fs.unlink(path + "/s");
+            fs.rmdir(path);
+            assertNull(fs.view().lookup(path), path);
+            assertFalse(Files.exists(layers.upper().resolve(path)), path);
+            if (path.length() % 20 == 1) assertEquals(tree(UnionView.open(stack())), tree(fs.view()), "after rmdir " + path);
+        }
+        fs.rmdir("etc/sub");
+        assertEquals(tree(UnionView.open(stack())), tree(fs.view()));
+        fs.mkdir("n", 0700, Caller.ROOT);                // the name is free again, as an empty directory
+        assertEquals(List.of(), fs.readdir("n"));
+        assertEquals(0700, fs.getattr("n").permissions());
+    }
+
+    @Test
+    void aDirectoryJustMadeShowsItsStatOnDiskWhateverItsOwnerAndModeTookToSet() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.mkdir("n", 02775, Caller.ROOT);                // setgid: made with chmod after mkdir(2)
+        fs.mkdir("n/m", 0700, new Caller(1000, 1001));    // someone else's: chown after mkdir(2)
+        fs.mkdir("n/root", 0755, Caller.ROOT);            // as made
+        for (String p : List.of("n", "n/m", "n/root")) {
+            Stat disk = Posix.lstat(layers.upper().resolve(p).toString());
+            Stat shown = fs.getattr(p);
+            assertEquals(disk.mode(), shown.mode(), p);
+            assertEquals(disk.uid(), shown.uid(), p);
+            assertEquals(disk.gid(), shown.gid(), p);
+            assertEquals(disk.ctimeSec() * 1_000_000_000L + disk.ctimeNsec(), shown.ctimeSec() * 1_000_000_000L + shown.ctimeNsec(), p);
+        }
+        assertEquals(02700, fs.getattr("n/m").permissions());
+        assertEquals(1000, fs.getattr("n/m").uid());
+        assertEquals(fs.getattr("n").gid(), fs.getattr("n/m").gid(), "the setgid parent's group");
+    }
+
+    @Test
+    void xattrCallsTheUpperRefusesLeaveTheCachesTrue() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.mkdir("n", 0755, Caller.ROOT);
+        fs.setxattr("n", "user.k", new byte[] {1}, 0);
+        lookAtEverything(fs);
+        assertEquals(dev.jfs.posix.Errno.EEXIST, assertThrows(FsException.class,
+                () -> fs.setxattr("n", "user.k", new byte[] {2}, 1 /* XATTR_CREATE */)).errno());
+        assertEquals(dev.jfs.posix.Errno.ENODATA, assertThrows(FsException.class, () -> fs.removexattr("n", "user.none")).errno());
+        assertEquals(dev.jfs.posix.Errno.ENODATA, assertThrows(FsException.class, () -> fs.removexattr("etc/motd", "user.none")).errno());
+        assertEquals(tree(UnionView.open(stack())), tree(fs.view()));
+        assertArrayEquals(new byte[] {1}, fs.getxattr("n", "user.k"));
+        fs.removexattr("n", "user.k");
+        assertEquals(List.of(), fs.listxattr("n"));
+        assertFalse(java.nio.file.Files.exists(layers.upper().resolve("etc/motd")), "no copy-up for nothing to remove");
+    }
+
     /** Looks up, stats and lists every merged entry and every name of {@link #NAMES}. */
     static void lookAtEverything(UnionFs fs) {
         tree(fs.view());

@@ -97,6 +97,44 @@ class UnionFsTest {
 
     @ParameterizedTest
     @EnumSource(UpperFormat.class)
+    void setattrChangesEverythingAskedAtOnceAndAnswersAsAGetattrAfter(UpperFormat format) throws Exception {
+        UnionFs fs = open(format);
+        long ino = fs.getattr("etc/hosts").ino();
+        Stat answered = fs.setattr("etc/hosts", UnionFs.Attributes.NONE.withMode(0604).withOwner(77, 88)
+                .withSize(3).withTimes(1000, 5, 2000, 6));
+        Stat after = fs.getattr("etc/hosts");
+        assertEquals(ino, answered.ino(), "st_ino survives copy-up");
+        for (Stat s : List.of(answered, after)) {
+            assertEquals(0604, s.permissions());
+            assertEquals(77, s.uid());
+            assertEquals(88, s.gid());
+            assertEquals(3, s.size());
+            assertEquals(1000, s.atimeSec());
+            assertEquals(5, s.atimeNsec());
+            assertEquals(2000, s.mtimeSec());
+            assertEquals(6, s.mtimeNsec());
+        }
+        assertEquals(after, answered);
+        assertEquals("loc", Files.readString(upper.resolve("etc/hosts")));
+        assertEquals("localhost\n", Files.readString(bottom.resolve("etc/hosts")), "the lower is left alone");
+    }
+
+    @Test
+    void setattrOfNothingCopiesNothingUpAndAGroupAloneKeepsTheOwner() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        assertEquals(fs.getattr("etc/motd"), fs.setattr("etc/motd", UnionFs.Attributes.NONE));
+        assertFalse(Files.exists(upper.resolve("etc")), "no copy-up");
+        Posix.lchown(bottom.resolve("d/sub/deep").toString(), 5, 6);
+        Stat s = fs.setattr("d/sub/deep", UnionFs.Attributes.NONE.withOwner(-1, 9));
+        assertEquals(5, s.uid());
+        assertEquals(9, s.gid());
+        assertEquals("deep\n", Files.readString(upper.resolve("d/sub/deep")), "copied up with its data");
+        assertEquals(Errno.EISDIR, errno(() -> fs.setattr("d", UnionFs.Attributes.NONE.withSize(0))));
+        assertEquals(0, fs.setattr("d/sub/deep", UnionFs.Attributes.NONE.withSize(0)).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
     void unlinkOfLowerLeavesWhiteoutAndCreateOverItWorks(UpperFormat format) {
         UnionFs fs = open(format);
         fs.unlink("etc/hosts");

@@ -8,6 +8,7 @@ import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import dev.jfs.union.Caller;
+import dev.jfs.union.UnionFs;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.Lock;
 
@@ -69,34 +70,48 @@ final class NameRequests {
             FsNode n = m.nodes.get(q.nodeId());
             int valid = q.u32(0);
             OpenFile f = (valid & FATTR_FH) != 0 ? m.files.get(q.u64(8)) : null;
-            String path = m.nodes.named(n) ? m.nodes.path(n) : null;
-            OpenFile byFd = path == null ? (f != null ? f : m.files.anyOf(n)) : null;
-            if (path == null && byFd == null) throw new FsException(Errno.ENOENT, "node " + n.id);
-            if ((valid & FATTR_MODE) != 0) {
-                int mode = q.u32(68);
-                if (byFd != null) Posix.fchmod(byFd.fd, mode & 07777);
-                else m.union.chmod(path, mode);
+            UnionFs.Attributes change = attributes(q, valid);
+            Stat st;
+            if (m.nodes.named(n)) {
+                OpenFile w = f != null && f.writable && f.inUpper ? f : null;
+                if (change.size() >= 0 && w != null) {
+                    // ftruncate(2): on the descriptor, which the file's name may no longer reach
+                    Posix.ftruncate(w.fd, change.size());
+                    change = change.withSize(-1);
+                }
+                st = m.union.setattr(m.nodes.path(n), change);
+                m.followCopyUp(n);
+            } else {
+                OpenFile byFd = f != null ? f : m.files.anyOf(n);
+                if (byFd == null) throw new FsException(Errno.ENOENT, "node " + n.id);
+                byFd(byFd.fd, change);
+                st = Mounted.unnamed(Posix.fstat(byFd.fd), n);
             }
-            if ((valid & (FATTR_UID | FATTR_GID)) != 0) {
-                int uid = (valid & FATTR_UID) != 0 ? q.u32(76) : -1;
-                int gid = (valid & FATTR_GID) != 0 ? q.u32(80) : -1;
-                if (byFd != null) Posix.fchown(byFd.fd, uid, gid);
-                else m.union.chown(path, uid, gid);
-            }
-            if ((valid & FATTR_SIZE) != 0) {
-                long size = q.u64(16);
-                OpenFile w = f != null && f.writable && f.inUpper ? f : byFd;
-                if (w != null) Posix.ftruncate(w.fd, size);
-                else m.union.truncate(path, size);
-            }
-            if ((valid & (FATTR_ATIME | FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW)) != 0) {
-                long[] t = times(q, valid);
-                if (byFd != null) Posix.futimens(byFd.fd, t[0], t[1], t[2], t[3]);
-                else m.union.utimens(path, t[0], t[1], t[2], t[3]);
-            }
-            if (path != null) m.followCopyUp(n);
-            Attr.attrOut(r, m.stat(n), n.ino, m.attrTimeout);
+            Attr.attrOut(r, st, n.ino, m.attrTimeout);
         }
+    }
+
+    private static UnionFs.Attributes attributes(Request q, int valid) {
+        UnionFs.Attributes a = UnionFs.Attributes.NONE;
+        if ((valid & FATTR_MODE) != 0) a = a.withMode(q.u32(68) & 07777);
+        if ((valid & (FATTR_UID | FATTR_GID)) != 0) {
+            a = a.withOwner((valid & FATTR_UID) != 0 ? q.u32(76) : -1, (valid & FATTR_GID) != 0 ? q.u32(80) : -1);
+        }
+        if ((valid & FATTR_SIZE) != 0) a = a.withSize(q.u64(16));
+        if ((valid & (FATTR_ATIME | FATTR_MTIME | FATTR_ATIME_NOW | FATTR_MTIME_NOW)) != 0) {
+            long[] t = times(q, valid);
+            a = a.withTimes(t[0], t[1], t[2], t[3]);
+        }
+        return a;
+    }
+
+    /** The changes made on a file with no name left, through a descriptor open on it. */
+    private static void byFd(int fd, UnionFs.Attributes a) {
+        if (a.mode() >= 0) Posix.fchmod(fd, a.mode());
+        if (a.uid() != -1 || a.gid() != -1) Posix.fchown(fd, a.uid(), a.gid());
+        if (a.size() >= 0) Posix.ftruncate(fd, a.size());
+        long[] t = a.times();
+        if (t != null) Posix.futimens(fd, t[0], t[1], t[2], t[3]);
     }
 
     /** atime and mtime as utimensat(2) takes them: a time, UTIME_NOW, or UTIME_OMIT for the one not set. */
@@ -219,7 +234,8 @@ final class NameRequests {
         try (Held h = shared()) {
             FsNode n = m.nodes.get(q.nodeId());
             int size = q.u32(0);
-            byte[] v = m.union.getxattr(m.nodes.path(n), q.name(8));
+            OpenFile f = m.nodes.named(n) ? null : m.files.anyOf(n);
+            byte[] v = f != null ? m.union.getxattr(f.fd, q.name(8)) : m.union.getxattr(m.nodes.path(n), q.name(8));
             sized(r, size, v);
         }
     }
@@ -228,7 +244,10 @@ final class NameRequests {
         try (Held h = shared()) {
             FsNode n = m.nodes.get(q.nodeId());
             StringBuilder sb = new StringBuilder();
-            for (String name : m.union.listxattr(m.nodes.path(n))) sb.append(name).append('\0');
+            OpenFile f = m.nodes.named(n) ? null : m.files.anyOf(n);
+            for (String name : f != null ? m.union.listxattr(f.fd) : m.union.listxattr(m.nodes.path(n))) {
+                sb.append(name).append('\0');
+            }
             sized(r, q.u32(0), sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }

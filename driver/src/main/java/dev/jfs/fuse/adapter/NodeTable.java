@@ -93,19 +93,31 @@ final class NodeTable {
         return RelPath.join(pathOf(parent, 0), name);
     }
 
+    /** Built from the node up, one name per directory: its cost grows with the path's length only. */
     private String pathOf(FsNode n, int depth) {
         if (n == root) return "";
-        if (n.links.isEmpty()) throw new FsException(Errno.ENOENT, "node " + n.id + " has no name left");
-        if (depth > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
-        FsNode.Link l = n.primary;
-        FsNode dir = l.parent();
-        if (dir.forgotten) {
-            // The kernel looked the directory up again since: its live node knows where it is now.
-            FsNode live = byIno.get(dir.ino);
-            if (live != null && live.isDirectory()) dir = live;
+        java.util.ArrayList<String> names = new java.util.ArrayList<>();
+        int length = 0;
+        for (FsNode at = n; at != root; ) {
+            if (at.links.isEmpty()) throw new FsException(Errno.ENOENT, "node " + at.id + " has no name left");
+            if (depth++ > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
+            FsNode.Link l = at.primary;
+            names.add(l.name());
+            length += l.name().length() + 1;
+            FsNode dir = l.parent();
+            if (dir.forgotten) {
+                // The kernel looked the directory up again since: its live node knows where it is now.
+                FsNode live = byIno.get(dir.ino);
+                if (live != null && live.isDirectory()) dir = live;
+            }
+            at = dir;
         }
-        String parent = pathOf(dir, depth + 1);
-        return parent.isEmpty() ? l.name() : parent + "/" + l.name();
+        StringBuilder b = new StringBuilder(length);
+        for (int i = names.size() - 1; i >= 0; i--) {
+            b.append(names.get(i));
+            if (i > 0) b.append('/');
+        }
+        return b.toString();
     }
 
     /** The node known by {@code name} in {@code parent}, or null. */

@@ -88,4 +88,21 @@ class UnlinkedOpenFileTest {
                 + "stat -c '%t %T' " + upper.resolve("etc/motd")).lines().reduce((a, b) -> a + " " + b).orElse(""));
         assertEquals("welcome\n", Files.readString(lower.resolve("etc/motd")), "the lower is untouched");
     }
+
+    @Test
+    void aFileDeletedWhileOpenStillShowsItsXattrsThroughItsDescriptor() throws Exception {
+        String f = mnt.resolve("tmp/with-xattrs").toString();
+        int fd = dev.jfs.posix.Posix.open(f, dev.jfs.posix.Posix.O_RDWR | dev.jfs.posix.Posix.O_CREAT, 0644);
+        try {
+            dev.jfs.posix.Posix.setxattr(f, "user.kept", "yes".getBytes(StandardCharsets.US_ASCII), 0);
+            dev.jfs.posix.Posix.unlink(f);
+            assertFalse(Files.exists(Path.of(f)));
+            assertArrayEquals("yes".getBytes(StandardCharsets.US_ASCII), dev.jfs.posix.Posix.fgetxattr(fd, "user.kept"));
+            assertNull(dev.jfs.posix.Posix.fgetxattr(fd, "user.none"), "ENODATA for a name it has not");
+            assertNull(dev.jfs.posix.Posix.fgetxattr(fd, "security.capability"), "asked by the kernel before each write");
+            assertEquals(List.of("user.kept"), dev.jfs.posix.Posix.flistxattr(fd));
+        } finally {
+            dev.jfs.posix.Posix.close(fd);
+        }
+    }
 }
