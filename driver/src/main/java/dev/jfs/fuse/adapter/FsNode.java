@@ -1,8 +1,5 @@
 package dev.jfs.fuse.adapter;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * What the kernel knows as one node id: one inode of the union (all its hard links), the names
  * it is known under (parent node and name) with the one looked up last, and how many lookups
@@ -14,7 +11,11 @@ final class FsNode {
     /** st_mode's file type bits: a number reused by a file of another type is another node. */
     final int type;
     long lookups;
-    final Set<Link> links = new HashSet<>(2);
+    /**
+     * Its names, usually one: an array (a set by {@link Link#equals}) costs one object per node,
+     * where a HashSet cost four, and a walk keeps a node for every name it met.
+     */
+    private Link[] links = NO_LINKS;
     /** The name looked up last, one of {@link #links}; null once it has none. */
     Link primary;
     /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
@@ -26,6 +27,41 @@ final class FsNode {
         this.id = id;
         this.ino = ino;
         this.type = type;
+    }
+
+    private static final Link[] NO_LINKS = new Link[0];
+
+    boolean hasLinks() {
+        return links.length > 0;
+    }
+
+    Link[] links() {
+        return links;
+    }
+
+    /** Adds {@code link}, replacing an equal one (which may name a directory node since forgotten). */
+    void addLink(Link link) {
+        for (int i = 0; i < links.length; i++) {
+            if (links[i].equals(link)) {
+                links[i] = link;
+                return;
+            }
+        }
+        Link[] more = java.util.Arrays.copyOf(links, links.length + 1);
+        more[links.length] = link;
+        links = more;
+    }
+
+    void removeLink(Link link) {
+        for (int i = 0; i < links.length; i++) {
+            if (links[i].equals(link)) {
+                Link[] fewer = new Link[links.length - 1];
+                System.arraycopy(links, 0, fewer, 0, i);
+                System.arraycopy(links, i + 1, fewer, i, links.length - i - 1);
+                links = fewer.length == 0 ? NO_LINKS : fewer;
+                return;
+            }
+        }
     }
 
     boolean isDirectory() {
