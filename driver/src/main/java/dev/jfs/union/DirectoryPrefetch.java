@@ -61,6 +61,8 @@ final class DirectoryPrefetch {
     private final LowerLayer layer;
     /** Layer-relative directories already read ahead (or being read). */
     private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Layer-relative directories whose next sibling was read ahead (or looked for). */
+    private final Set<String> nextStarted = ConcurrentHashMap.newKeySet();
     /** Layer-relative directories whose subdirectories were looked up ahead (or are being). */
     private final Set<String> listed = ConcurrentHashMap.newKeySet();
 
@@ -68,10 +70,40 @@ final class DirectoryPrefetch {
         this.layer = layer;
     }
 
-    /** The file at {@code fileRel} of this layer was opened to read. Returns at once. */
+    /**
+     * The file at {@code fileRel} of this layer was opened to read. Returns at once. Its
+     * directory is read ahead, and the first time, the directory after it in their parent's
+     * listing too: a reader going through a tree (tar, cp -r) opens that one next, and its first
+     * file then finds its data read or on the way instead of waiting for the disk.
+     */
     void opened(String fileRel) {
         String dir = RelPath.parent(fileRel);
         if (started.add(dir)) READERS.execute(() -> readSmallFiles(dir, RelPath.name(fileRel)));
+        if (!dir.isEmpty() && nextStarted.add(dir)) READERS.execute(() -> readNextDirectory(dir));
+    }
+
+    private void readNextDirectory(String dirRel) {
+        String next;
+        try {
+            next = nextDirectory(dirRel);
+        } catch (RuntimeException e) {
+            return; // a hint only
+        }
+        if (next != null && started.add(next)) readSmallFiles(next, null);
+    }
+
+    /** The directory listed after {@code dirRel} in its parent, or null. */
+    private String nextDirectory(String dirRel) {
+        String parent = RelPath.parent(dirRel), name = RelPath.name(dirRel);
+        List<DirEntry> siblings = layer.listing(parent).entries();
+        for (int i = 0; i < siblings.size(); i++) {
+            if (!siblings.get(i).name().equals(name)) continue;
+            for (int j = i + 1; j < siblings.size(); j++) {
+                if (siblings.get(j).dtype() == DirEntry.DT_DIR) return RelPath.join(parent, siblings.get(j).name());
+            }
+            return null;
+        }
+        return null;
     }
 
     /** The directory at {@code dirRel} of this layer was listed through the mount. Returns at once. */
@@ -100,11 +132,19 @@ final class DirectoryPrefetch {
         }
     }
 
-    /** In listing order from the opened file on, then those before it: the order a reader goes. */
+    /**
+     * In listing order from the opened file on (from the first if none was), then those before
+     * it: the order a reader goes.
+     */
     private void readSmallFiles(String dir, String opened) {
-        List<DirEntry> entries = layer.listing(dir).entries();
+        List<DirEntry> entries;
+        try {
+            entries = layer.listing(dir).entries();
+        } catch (RuntimeException e) {
+            return; // a hint only
+        }
         int from = 0;
-        while (from < entries.size() && !entries.get(from).name().equals(opened)) from++;
+        while (opened != null && from < entries.size() && !entries.get(from).name().equals(opened)) from++;
         if (from == entries.size()) from = 0;
         long budget = BUDGET;
         for (int i = 0; i < entries.size() && budget > 0; i++) {

@@ -165,8 +165,11 @@ final class LowerLayer extends Layer {
         if (st == null || !st.isDirectory()) return NOT_A_DIR;
         var raw = Posix.readDir(real);
         Listing listing = sort(rel, raw);
-        Map<String, Integer> types = new HashMap<>(listing.entries().size() * 2);
-        for (DirEntry e : listing.entries()) types.put(e.name(), e.dtype());
+        Map<String, Integer> found = new HashMap<>(listing.entries().size() * 2);
+        for (DirEntry e : listing.entries()) found.put(e.name(), e.dtype());
+        // Kept for the mount's life: an immutable copy holds its names in one array, where a
+        // HashMap holds an object per name, which every collection until then copies.
+        Map<String, Integer> types = Map.copyOf(found);
         // One listxattr instead of four getxattr (opaque and redirect, trusted. and user.): most
         // layer directories carry no overlay xattr, and a walk over 100 lowers reads 100 copies of each.
         boolean marked = Markers.anyOverlayXattr(Posix.listxattr(real));

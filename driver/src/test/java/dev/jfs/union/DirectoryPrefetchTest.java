@@ -33,7 +33,7 @@ class DirectoryPrefetchTest {
         empty = file(lower, "lib/empty", "");
         Files.createSymbolicLink(lower.resolve("lib/link"), Path.of("m0.so"));
         dir(lower, "lib/sub");
-        elsewhere = file(lower, "share/other", "z".repeat(3000));
+        elsewhere = file(lower, "share/deep/other", "z".repeat(3000));
         upper = tmp.resolve("upper");
         work = tmp.resolve("work");
         file(upper, "lib/mine", "upper's own");
@@ -52,7 +52,24 @@ class DirectoryPrefetchTest {
         Posix.close(fs.open("lib/m3.so", Posix.O_RDONLY));
         for (Path p : small) awaitResident(p, Files.size(p));
         assertEquals(0, resident(big), "a file larger than SMALL_FILE is left to the kernel's readahead");
-        assertEquals(0, resident(elsewhere), "another directory is not touched");
+        assertEquals(0, resident(elsewhere), "a directory further away is not touched");
+    }
+
+    @Test
+    void theDirectoryListedNextIsReadAheadTooOneAtATime() throws Exception {
+        for (String d : List.of("a", "b", "c", "d")) file(lower, "tree/" + d + "/f", "x".repeat(3000));
+        evict(lower);
+        List<String> order = Posix.readDir(lower.resolve("tree").toString()).stream().map(DirEntry::name).toList();
+        UnionFs fs = open(true);
+        Posix.close(fs.open("tree/" + order.get(0) + "/f", Posix.O_RDONLY));
+        awaitResident(lower.resolve("tree/" + order.get(1) + "/f"), 3000);
+        Thread.sleep(300);
+        assertEquals(0, resident(lower.resolve("tree/" + order.get(2) + "/f")), "one directory ahead, not more");
+
+        Posix.close(fs.open("tree/" + order.get(1) + "/f", Posix.O_RDONLY));
+        awaitResident(lower.resolve("tree/" + order.get(2) + "/f"), 3000);
+        Thread.sleep(300);
+        assertEquals(0, resident(lower.resolve("tree/" + order.get(3) + "/f")), "still one ahead");
     }
 
     @Test
@@ -85,7 +102,7 @@ class DirectoryPrefetchTest {
         }
         Thread.sleep(200);
         assertFalse(layer.probed("lib/sub/deep"), "one level ahead: a subdirectory's files, not its subdirectories");
-        assertFalse(layer.probed("share/other"), "a directory nobody listed is not looked into");
+        assertFalse(layer.probed("share/deep/other"), "a directory nobody listed is not looked into");
         assertEquals("f", Files.readString(lower.resolve("lib/sub/deep/f")));
         assertEquals(List.of("deep", "g"), fs.readdir("lib/sub").stream().map(DirEntry::name).sorted().toList(),
                 "the mount answers as without the lookahead");

@@ -99,9 +99,12 @@ final class FileRequests {
         Pointer to = r.tail(size);
         int done = 0;
         while (done < size) {
-            int n = Posix.pread(f.fd, done == 0 ? to : to.slice(done), size - done, offset + done);
-            if (n == 0) break;
+            int wanted = size - done;
+            int n = Posix.pread(f.fd, done == 0 ? to : to.slice(done), wanted, offset + done);
             done += n;
+            // Short: the end of the file (a regular file's pread stops short nowhere else), so
+            // not asked again: that was a second system call for each small file read.
+            if (n < wanted) break;
         }
         r.advance(done);
     }

@@ -1,8 +1,5 @@
 package dev.jfs.fuse.adapter;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
  * What the kernel knows as one node id: one inode of the union (all its hard links), the names
  * it is known under (parent node and name) with the one looked up last, and how many lookups
@@ -14,8 +11,14 @@ final class FsNode {
     /** st_mode's file type bits: a number reused by a file of another type is another node. */
     final int type;
     long lookups;
-    final Set<Link> links = new HashSet<>(2);
-    /** The name looked up last, one of {@link #links}; null once it has none. */
+    /**
+     * Its names, usually one: a small array while few (a set by {@link Link#equals}; a walk keeps
+     * a node for every name it met, and a HashSet costs four objects), a set once many, so a
+     * file with thousands of hard links is not scanned at every lookup of one of them.
+     */
+    private Link[] few = NO_LINKS;
+    private java.util.Set<Link> many;
+    /** The name looked up last, one of its names; null once it has none. */
     Link primary;
     /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
     boolean retired;
@@ -26,6 +29,64 @@ final class FsNode {
         this.id = id;
         this.ino = ino;
         this.type = type;
+    }
+
+    private static final Link[] NO_LINKS = new Link[0];
+    private static final int FEW = 8;
+
+    boolean hasLinks() {
+        return many != null ? !many.isEmpty() : few.length > 0;
+    }
+
+    /** Its names, a copy. */
+    java.util.List<Link> links() {
+        return many != null ? java.util.List.copyOf(many) : java.util.List.of(few);
+    }
+
+    /** One of its names, or null. */
+    Link anyLink() {
+        if (many != null) return many.isEmpty() ? null : many.iterator().next();
+        return few.length > 0 ? few[0] : null;
+    }
+
+    /** Adds {@code link}, replacing an equal one (which may name a directory node since forgotten). */
+    void addLink(Link link) {
+        if (many != null) {
+            many.remove(link);
+            many.add(link);
+            return;
+        }
+        for (int i = 0; i < few.length; i++) {
+            if (few[i].equals(link)) {
+                few[i] = link;
+                return;
+            }
+        }
+        if (few.length == FEW) {
+            many = new java.util.LinkedHashSet<>(java.util.List.of(few));
+            many.add(link);
+            few = NO_LINKS;
+            return;
+        }
+        Link[] more = java.util.Arrays.copyOf(few, few.length + 1);
+        more[few.length] = link;
+        few = more;
+    }
+
+    void removeLink(Link link) {
+        if (many != null) {
+            many.remove(link);
+            return;
+        }
+        for (int i = 0; i < few.length; i++) {
+            if (few[i].equals(link)) {
+                Link[] fewer = new Link[few.length - 1];
+                System.arraycopy(few, 0, fewer, 0, i);
+                System.arraycopy(few, i + 1, fewer, i, few.length - i - 1);
+                few = fewer.length == 0 ? NO_LINKS : fewer;
+                return;
+            }
+        }
     }
 
     boolean isDirectory() {

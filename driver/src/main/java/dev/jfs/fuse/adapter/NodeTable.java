@@ -62,8 +62,7 @@ final class NodeTable {
         FsNode before = byName.remove(link);
         byName.put(link, n);
         if (before != null && before != n) unlinked(before, link);
-        n.links.remove(link); // an equal link may name a directory node the kernel has since forgotten
-        n.links.add(link);
+        n.addLink(link); // replaces an equal link, which may name a directory node the kernel has since forgotten
         n.primary = link;
         n.lookups++;
         return n;
@@ -78,7 +77,7 @@ final class NodeTable {
         byId.remove(id);
         n.forgotten = true;
         if (byIno.get(n.ino) == n) byIno.remove(n.ino);
-        for (FsNode.Link l : n.links) {
+        for (FsNode.Link l : n.links()) {
             if (byName.get(l) == n) byName.remove(l);
         }
     }
@@ -99,7 +98,7 @@ final class NodeTable {
         java.util.ArrayList<String> names = new java.util.ArrayList<>();
         int length = 0;
         for (FsNode at = n; at != root; ) {
-            if (at.links.isEmpty()) throw new FsException(Errno.ENOENT, "node " + at.id + " has no name left");
+            if (!at.hasLinks()) throw new FsException(Errno.ENOENT, "node " + at.id + " has no name left");
             if (depth++ > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
             FsNode.Link l = at.primary;
             names.add(l.name());
@@ -127,7 +126,7 @@ final class NodeTable {
 
     /** Whether the node still has a name (else only its open files reach it). */
     synchronized boolean named(FsNode n) {
-        return n == root || !n.links.isEmpty();
+        return n == root || n.hasLinks();
     }
 
     /** {@code name} in {@code parent} was removed (unlink, rmdir). */
@@ -144,17 +143,16 @@ final class NodeTable {
         FsNode replaced = byName.remove(to);
         if (replaced != null && replaced != moved) unlinked(replaced, to);
         if (moved == null) return;
-        moved.links.remove(from);
-        moved.links.remove(to);
-        moved.links.add(to);
+        moved.removeLink(from);
+        moved.addLink(to);
         moved.primary = to;
         byName.put(to, moved);
     }
 
     private void unlinked(FsNode n, FsNode.Link link) {
-        n.links.remove(link);
-        if (link.equals(n.primary)) n.primary = n.links.isEmpty() ? null : n.links.iterator().next();
-        if (n.links.isEmpty() && n != root) retire(n);
+        n.removeLink(link);
+        if (link.equals(n.primary)) n.primary = n.anyLink();
+        if (!n.hasLinks() && n != root) retire(n);
     }
 
     private void retire(FsNode n) {

@@ -35,6 +35,27 @@ class NodeTableTest {
     }
 
     @Test
+    void aFileWithManyNamesKeepsEachUntilRemoved() {
+        FsNode first = null;
+        for (int i = 0; i < 40; i++) {
+            FsNode n = table.found(table.root(), "l" + i, file(11));
+            if (first == null) first = n;
+            assertSame(first, n);
+            table.found(table.root(), "l" + i, file(11)); // looked up again: one name still
+        }
+        for (int i = 39; i > 0; i--) {
+            table.removed(table.root(), "l" + i);
+            assertNull(table.at(table.root(), "l" + i));
+            assertTrue(table.named(first));
+            assertTrue(table.path(first).matches("l\\d+"), table.path(first));
+        }
+        assertEquals("l0", table.path(first));
+        table.removed(table.root(), "l0");
+        assertFalse(table.named(first));
+        assertTrue(first.retired);
+    }
+
+    @Test
     void aNodeStaysUntilEveryLookupIsForgotten() {
         FsNode f = table.found(table.root(), "f", file(11));
         table.found(table.root(), "f", file(11));
