@@ -598,8 +598,8 @@ public final class UnionFs {
 
     /**
      * Changes an entry's attributes, all in one change of the union, and returns its stat after
-     * (what {@link #getattr} would then say): mode, then owner, then size, then times, as
-     * chmod(2), lchown(2), truncate(2) and utimensat(2) would in turn. A lower entry is copied
+     * (what {@link #getattr} would then say): owner, then mode, then size, then times, as
+     * lchown(2), chmod(2), truncate(2) and utimensat(2) would in turn. A lower entry is copied
      * up first (without data if its size is set to 0), unless nothing is to change.
      */
     public Stat setattr(String path, Attributes change) {
@@ -610,8 +610,9 @@ public final class UnionFs {
             if (resizes && n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
             long ino = view.inode(n); // kept through copy-up: the copy records it as its origin
             String real = copyUp(attributesOf(n), !resizes || change.size() > 0);
-            if (change.mode() >= 0) Posix.chmod(real, change.mode() & 07777);
+            // owner before mode: chown(2) clears set-id bits, and the mode asked for is the one to keep
             if (change.uid() != -1 || change.gid() != -1) Posix.lchown(real, change.uid(), change.gid());
+            if (change.mode() >= 0) Posix.chmod(real, change.mode() & 07777);
             if (resizes) Posix.truncate(real, change.size());
             long[] t = change.times();
             if (t != null) Posix.utimens(real, t[0], t[1], t[2], t[3]);

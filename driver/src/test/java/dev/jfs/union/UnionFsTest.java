@@ -120,6 +120,14 @@ class UnionFsTest {
     }
 
     @Test
+    void setattrOfOwnerAndSetIdModeKeepsTheModeAsked() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        Stat s = fs.setattr("etc/hosts", UnionFs.Attributes.NONE.withMode(06755).withOwner(77, 88));
+        assertEquals(06755, s.permissions(), "chown clears set-id bits: the mode is set after it");
+        assertEquals(06755, fs.getattr("etc/hosts").permissions());
+    }
+
+    @Test
     void setattrOfNothingCopiesNothingUpAndAGroupAloneKeepsTheOwner() throws Exception {
         UnionFs fs = open(UpperFormat.KERNEL);
         assertEquals(fs.getattr("etc/motd"), fs.setattr("etc/motd", UnionFs.Attributes.NONE));

@@ -107,8 +107,8 @@ final class NameRequests {
 
     /** The changes made on a file with no name left, through a descriptor open on it. */
     private static void byFd(int fd, UnionFs.Attributes a) {
-        if (a.mode() >= 0) Posix.fchmod(fd, a.mode());
         if (a.uid() != -1 || a.gid() != -1) Posix.fchown(fd, a.uid(), a.gid());
+        if (a.mode() >= 0) Posix.fchmod(fd, a.mode());
         if (a.size() >= 0) Posix.ftruncate(fd, a.size());
         long[] t = a.times();
         if (t != null) Posix.futimens(fd, t[0], t[1], t[2], t[3]);
