@@ -1,5 +1,10 @@
 package dev.jfs.fuse.adapter;
 
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * What the kernel knows as one node id: one inode of the union (all its hard links), the names
  * it is known under (parent node and name) with the one looked up last, and how many lookups
@@ -17,7 +22,7 @@ final class FsNode {
      * file with thousands of hard links is not scanned at every lookup of one of them.
      */
     private Link[] few = NO_LINKS;
-    private java.util.Set<Link> many;
+    private Set<Link> many;
     /** The name looked up last, one of its names; null once it has none. */
     Link primary;
     /** Gone from the union (its last name removed): a new file with its inode number gets a new node. */
@@ -39,8 +44,8 @@ final class FsNode {
     }
 
     /** Its names, a copy. */
-    java.util.List<Link> links() {
-        return many != null ? java.util.List.copyOf(many) : java.util.List.of(few);
+    List<Link> links() {
+        return many != null ? List.copyOf(many) : List.of(few);
     }
 
     /** One of its names, or null. */
@@ -63,12 +68,12 @@ final class FsNode {
             }
         }
         if (few.length == FEW) {
-            many = new java.util.LinkedHashSet<>(java.util.List.of(few));
+            many = new LinkedHashSet<>(List.of(few));
             many.add(link);
             few = NO_LINKS;
             return;
         }
-        Link[] more = java.util.Arrays.copyOf(few, few.length + 1);
+        Link[] more = Arrays.copyOf(few, few.length + 1);
         more[few.length] = link;
         few = more;
     }

@@ -94,16 +94,20 @@ class UringSessionTest {
         assertArrayEquals(data, Files.readAllBytes(upper.resolve("made/deeper/moved")), "the upper has the file");
     }
 
+    /** Uses the mount, unmounts it and waits for the daemon: its debug log. */
+    private String useTheMountAndUnmount() throws Exception {
+        useTheMount();
+        sh("umount " + mnt);
+        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon ends once unmounted");
+        return Files.readString(log);
+    }
+
     @Test
     void requestsComeOverTheRingAndAnswerRight() throws Exception {
         Files.writeString(ENABLE, "Y");
         mountUring();
-        useTheMount();
-        sh("umount " + mnt);
-        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon ends once unmounted");
-        assertEquals(0, daemon.exitValue(), Files.readString(log));
-
-        String debug = Files.readString(log);
+        String debug = useTheMountAndUnmount();
+        assertEquals(0, daemon.exitValue(), debug);
         int overRing = 0, reads = 0;
         Matcher m = REQUEST.matcher(debug);
         while (m.find()) {
@@ -126,10 +130,7 @@ class UringSessionTest {
     void withoutTheKernelsConsentTheOptionMountsOverTheDevice() throws Exception {
         Files.writeString(ENABLE, "N");
         mountUring();
-        useTheMount();
-        sh("umount " + mnt);
-        assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon ends once unmounted");
-        String debug = Files.readString(log);
+        String debug = useTheMountAndUnmount();
         assertTrue(debug.contains("does not offer FUSE over io_uring"), debug);
         assertFalse(debug.contains(", queue: "), "no request came over a ring");
         assertTrue(REQUEST.matcher(debug).results().count() > 100, "the requests came over /dev/fuse");
