@@ -621,34 +621,19 @@ public final class UnionFs {
     }
 
     public void chmod(String path, int mode) {
-        writingLeaves(() -> {
-            Posix.chmod(copyUp(attributesOf(view.require(path)), true), mode & 07777);
-            return null;
-        });
+        setattr(path, Attributes.NONE.withMode(mode & 07777));
     }
 
     public void chown(String path, int uid, int gid) {
-        writingLeaves(() -> {
-            Posix.lchown(copyUp(attributesOf(view.require(path)), true), uid, gid);
-            return null;
-        });
+        setattr(path, Attributes.NONE.withOwner(uid, gid));
     }
 
     public void truncate(String path, long size) {
-        writingLeaves(() -> {
-            Node n = view.require(path);
-            if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
-            // A file already in the upper: its size is not cached.
-            Posix.truncate(copyUp(n, size > 0), size);
-            return null;
-        });
+        setattr(path, Attributes.NONE.withSize(size));
     }
 
     public void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
-        writingLeaves(() -> {
-            Posix.utimens(copyUp(attributesOf(view.require(path)), true), atimeSec, atimeNsec, mtimeSec, mtimeNsec);
-            return null;
-        });
+        setattr(path, Attributes.NONE.withTimes(atimeSec, atimeNsec, mtimeSec, mtimeNsec));
     }
 
     public void setxattr(String path, String name, byte[] value, int flags) {
