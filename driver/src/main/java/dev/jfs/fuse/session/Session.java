@@ -40,12 +40,10 @@ public final class Session {
     /** Microseconds the first thread asks for the next request before it sleeps (see {@link PolledDevice}). */
     private final int spinMicros;
 
+    /** What INIT agreed, once answered. */
+    private volatile Negotiated agreed;
     /** Told what INIT agreed once its answer is written (FUSE over io_uring registers only then). */
     private volatile java.util.function.Consumer<Negotiated> afterInit = n -> { };
-
-    public Session(FuseDevice device, Operations operations, boolean passthrough, boolean debug, int spinMicros) {
-        this(device, operations, passthrough, false, debug, spinMicros);
-    }
 
     /** @param uring ask the kernel for FUSE over io_uring (served by {@code uring.UringSession}) */
     public Session(FuseDevice device, Operations operations, boolean passthrough, boolean uring, boolean debug,
@@ -204,11 +202,10 @@ public final class Session {
     }
 
     private void answer(Request request, Reply reply, FuseDevice to) {
-        Negotiated[] agreed = new Negotiated[1];
-        if (!respond(request, reply, -1, agreed)) return;
+        if (!respond(request, reply, -1)) return;
         int length = reply.seal(request.unique());
         to.write(reply.buffer(), length); // false: the caller is gone (interrupted); nothing to do
-        if (agreed[0] != null) afterInit.accept(agreed[0]);
+        if (request.opcode() == Opcode.INIT && agreed != null) afterInit.accept(agreed);
     }
 
     /**
@@ -217,17 +214,13 @@ public final class Session {
      * device.
      */
     public boolean respond(Request request, Reply reply, int queue) {
-        return respond(request, reply, queue, null);
-    }
-
-    private boolean respond(Request request, Reply reply, int queue, Negotiated[] agreed) {
         int opcode = request.opcode();
         reply.reset();
         if (debug) DebugLog.received(request, queue);
         try {
             if (opcode == Opcode.INIT) {
-                if (agreed == null) throw new FsException(Errno.EPROTO, "INIT over io_uring");
-                agreed[0] = initialize(request, reply);
+                if (queue >= 0) throw new FsException(Errno.EPROTO, "INIT over io_uring");
+                initialize(request, reply);
             } else {
                 operations.serve(request, reply);
             }
@@ -242,13 +235,13 @@ public final class Session {
         return !Opcode.unanswered(opcode) && reply.answered();
     }
 
-    private Negotiated initialize(Request request, Reply reply) {
+    private void initialize(Request request, Reply reply) {
         Negotiated agreed = init.answer(request, reply);
-        if (agreed == null) return null;
+        if (agreed == null) return;
+        this.agreed = agreed;
         operations.initialized(agreed, device);
         // Before the answer is written: no request of the filesystem comes until then.
         initialized.countDown();
-        return agreed;
     }
 
     private void initFailed(String why) {
