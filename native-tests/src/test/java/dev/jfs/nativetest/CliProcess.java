@@ -109,6 +109,14 @@ public final class CliProcess {
         run(List.of("sh", "-c", "umount -l '" + mnt + "' 2>/dev/null; true"));
     }
 
+    /** Unmounts a foreground mount's {@code mnt} and waits for its daemon (if any) to end: for teardown. */
+    public static void stopForeground(Path mnt, Process daemon) throws InterruptedException {
+        forceUnmount(mnt);
+        if (daemon == null) return;
+        daemon.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        daemon.destroyForcibly();
+    }
+
     public static boolean isMounted(Path mnt) {
         try {
             String want = " " + mnt.toAbsolutePath().normalize() + " ";

@@ -50,12 +50,6 @@ class DirectoryCacheTest {
         return p;
     }
 
-    static void unmount(Path mnt, Process p) throws Exception {
-        forceUnmount(mnt);
-        p.waitFor(20, TimeUnit.SECONDS);
-        p.destroyForcibly();
-    }
-
     @Test
     void listingsGivenUpHalfWayLeaveLaterListingsWhole() throws Exception {
         requireRootAndFuse();
@@ -88,7 +82,7 @@ class DirectoryCacheTest {
                 assertEquals(thousands, new TreeSet<>(names));
             }
         } finally {
-            unmount(mnt, p);
+            stopForeground(mnt, p);
         }
     }
 
@@ -111,7 +105,7 @@ class DirectoryCacheTest {
             Files.writeString(d.resolve("g"), "y");
             assertEquals(Set.of("f", "g"), list(d));
         } finally {
-            unmount(mnt, p);
+            stopForeground(mnt, p);
         }
     }
 
@@ -170,9 +164,7 @@ class DirectoryCacheTest {
             assertTrue(readdirs(log) > first, "the changed directory is read from jfs again");
             assertEquals(expect, list(d), "and again");
         } finally {
-            forceUnmount(mnt);
-            p.waitFor(20, TimeUnit.SECONDS);
-            p.destroyForcibly();
+            stopForeground(mnt, p);
         }
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -55,9 +54,7 @@ class LargeRequestsTest {
             }
             assertArrayEquals(lowerData, read, "the lower file read through the mount");
         } finally {
-            forceUnmount(mnt);
-            p.waitFor(20, TimeUnit.SECONDS);
-            p.destroyForcibly();
+            stopForeground(mnt, p);
         }
         String debug = Files.readString(log);
         assertTrue(largest(debug, "write") == 1 << 20, "1 MiB WRITE requests; largest seen: " + largest(debug, "write"));

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -41,11 +40,7 @@ class PassthroughTest {
 
     @AfterEach
     void unmount() throws Exception {
-        forceUnmount(mnt);
-        if (daemon != null) {
-            daemon.waitFor(20, TimeUnit.SECONDS);
-            daemon.destroyForcibly();
-        }
+        stopForeground(mnt, daemon);
     }
 
     static byte[] bytes(int n, long seed) {

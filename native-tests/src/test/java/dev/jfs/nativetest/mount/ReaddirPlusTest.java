@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,9 +60,7 @@ class ReaddirPlusTest {
                 }
             }
         } finally {
-            forceUnmount(mnt);
-            p.waitFor(20, TimeUnit.SECONDS);
-            p.destroyForcibly();
+            stopForeground(mnt, p);
         }
 
         assertEquals(FILES, seen.size(), "300 names, less the deleted one, plus the new one: " + seen.keySet());

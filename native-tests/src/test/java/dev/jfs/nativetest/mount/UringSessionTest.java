@@ -45,11 +45,7 @@ class UringSessionTest {
 
     @AfterEach
     void unmount() throws Exception {
-        forceUnmount(mnt);
-        if (daemon != null) {
-            daemon.waitFor(20, TimeUnit.SECONDS);
-            daemon.destroyForcibly();
-        }
+        stopForeground(mnt, daemon);
         Files.writeString(ENABLE, enabledBefore);
     }
 
