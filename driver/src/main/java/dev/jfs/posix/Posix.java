@@ -611,11 +611,13 @@ public final class Posix {
      * reflinks or copies in the kernel, falling back to a pread/pwrite loop where it is refused.
      * {@code durable}: the copy is on disk when this returns (fsync), as overlayfs makes its
      * copy-ups. The disk's writing of each chunk starts while the next one is copied, so the
-     * fsync at the end waits for the last chunks only, not for the whole file.
+     * fsync at the end waits for the last chunks only, not for the whole file. Gives up with
+     * EINTR between chunks once the request this thread serves is cancelled ({@link Cancellation}).
      */
     public static void copyData(int in, int out, long length, boolean durable) {
         long done = 0;
         while (done < length) {
+            Cancellation.check();
             long n = LIBC.copy_file_range(in, (Pointer) null, out, (Pointer) null, Math.min(length - done, COPY_CHUNK), 0);
             if (n < 0) {
                 int e = errno();
@@ -635,6 +637,7 @@ public final class Posix {
     private static void copyByLoop(int in, int out, long from, long length) {
         Pointer buf = Memory.allocateDirect(RUNTIME, 1 << 20);
         for (long off = from; off < length; ) {
+            Cancellation.check();
             int n = pread(in, buf, Math.min(1 << 20, length - off), off);
             if (n == 0) break;
             for (int w = 0; w < n; ) w += pwrite(out, buf.slice(w), n - w, off + w);

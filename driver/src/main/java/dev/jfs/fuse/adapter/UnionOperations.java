@@ -68,7 +68,7 @@ public final class UnionOperations implements Operations {
             case OPENDIR -> directories.opendir();
             case READDIR -> directories.readdir(q, r, false);
             case READDIRPLUS -> directories.readdir(q, r, true);
-            case INTERRUPT, NOTIFY_REPLY -> r.none();
+            case NOTIFY_REPLY -> r.none();
             case DESTROY -> { }
             default -> throw new FsException(Errno.ENOSYS, name(q.opcode()));
         }

@@ -19,7 +19,8 @@ import jnr.ffi.Runtime;
  * Serves one mounted FUSE connection: request threads, each on its own clone of the device,
  * read a request, have {@link Operations} answer it, and write the answer back. Every request is
  * answered (or, for FORGET and INTERRUPT, deliberately not), whatever the operation throws: a
- * failed request never ends the session. The session ends when the filesystem is unmounted.
+ * failed request never ends the session. An INTERRUPT cancels the request it names if its
+ * process is being killed ({@link Interrupts}). The session ends when the filesystem is unmounted.
  */
 public final class Session {
     private static final Logger LOG = Logger.getLogger(Session.class.getName());
@@ -35,6 +36,7 @@ public final class Session {
     private final boolean debug;
     private final CountDownLatch initialized = new CountDownLatch(1);
     private final List<Thread> threads = new ArrayList<>();
+    private final Interrupts interrupts = new Interrupts();
     private volatile String failedInit;
 
     /** Microseconds the first thread asks for the next request before it sleeps (see {@link PolledDevice}). */
@@ -221,8 +223,16 @@ public final class Session {
             if (opcode == Opcode.INIT) {
                 if (queue >= 0) throw new FsException(Errno.EPROTO, "INIT over io_uring");
                 initialize(request, reply);
+            } else if (opcode == Opcode.INTERRUPT) {
+                interrupts.interrupt(request.u64(0));
+                reply.none();
             } else {
-                operations.serve(request, reply);
+                interrupts.serving(request);
+                try {
+                    operations.serve(request, reply);
+                } finally {
+                    interrupts.served();
+                }
             }
         } catch (FsException e) {
             reply.error(e.errno());
