@@ -100,16 +100,11 @@ final class NodeTable {
         for (FsNode at = n; at != root; ) {
             if (!at.hasLinks()) throw new FsException(Errno.ENOENT, "node " + at.id + " has no name left");
             if (depth++ > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
-            FsNode.Link l = at.primary;
+            FsNode.Link l = nameInUse(at);
             names.add(l.name());
             length += l.name().length() + 1;
-            FsNode dir = l.parent();
-            if (dir.forgotten) {
-                // The kernel looked the directory up again since: its live node knows where it is now.
-                FsNode live = byIno.get(dir.ino);
-                if (live != null && live.isDirectory()) dir = live;
-            }
-            at = dir;
+            FsNode live = liveDirectory(l.parent());
+            at = live != null ? live : l.parent();
         }
         StringBuilder b = new StringBuilder(length);
         for (int i = names.size() - 1; i >= 0; i--) {
@@ -117,6 +112,31 @@ final class NodeTable {
             if (i > 0) b.append('/');
         }
         return b.toString();
+    }
+
+    /**
+     * The name a path is built from: the one looked up last, unless the kernel has forgotten its
+     * directory and holds no node of that inode since. Such a directory may have moved unseen
+     * (looked up again, renamed, forgotten again), so another name is taken, one whose directory
+     * the kernel holds: a request names a node the kernel reached by a name it still holds.
+     */
+    private FsNode.Link nameInUse(FsNode n) {
+        FsNode.Link last = n.primary;
+        if (liveDirectory(last.parent()) != null) return last;
+        for (FsNode.Link l : n.links()) {
+            if (liveDirectory(l.parent()) != null) return l;
+        }
+        return last;
+    }
+
+    /**
+     * A directory as the kernel holds it now: the node itself, or once forgotten, the live node
+     * of its inode it was looked up as again (it knows where the directory is now); else null.
+     */
+    private FsNode liveDirectory(FsNode dir) {
+        if (!dir.forgotten) return dir;
+        FsNode live = byIno.get(dir.ino);
+        return live != null && live.isDirectory() ? live : null;
     }
 
     /** The node known by {@code name} in {@code parent}, or null. */

@@ -137,4 +137,20 @@ class NodeTableTest {
         FsNode reused = table.found(again, "g", file(11));
         assertNotSame(f, reused, "a new file with the removed file's inode number is a new node");
     }
+
+    @Test
+    void aFileIsReachedByTheNameTheKernelHoldsWhenItsOtherNamesDirectoryMovedUnseen() {
+        FsNode k = table.found(table.root(), "k", dir(10));
+        FsNode f = table.found(k, "n1", file(11)); // the kernel keeps this name (an open file)
+        FsNode d = table.found(table.root(), "d", dir(20));
+        table.found(d, "b", file(11)); // ln k/n1 d/b: the name looked up last
+        // Memory pressure: d/b's dentry goes, then d's; the file stays by k/n1.
+        table.forget(d.id, 1);
+        FsNode again = table.found(table.root(), "d", dir(20));
+        table.renamed(table.root(), "d", table.root(), "x"); // mv d x, through the new node
+        table.forget(again.id, 1); // forgotten too: no node of the kernel's knows where d went
+        assertEquals("k/n1", table.path(f), "the name whose directory the kernel holds, not the gone d/b");
+        assertEquals("x/b", table.path(table.found(table.found(table.root(), "x", dir(20)), "b", file(11))),
+                "once looked up again, the name looked up last");
+    }
 }

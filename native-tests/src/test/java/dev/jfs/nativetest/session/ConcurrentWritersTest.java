@@ -56,16 +56,33 @@ class ConcurrentWritersTest {
         stacks.forEach(Stack::close);
     }
 
-    /** The operations that name a path {@code op} names (or a directory above it), the last 40. */
-    private static String touching(List<Done> earlier, dev.jfs.nativetest.kernel.Operation op) {
-        List<String> names = new java.util.ArrayList<>();
+    /**
+     * The operations that name a path {@code op} names (or a directory above it), the last 40,
+     * and those naming a path linked or renamed to or from one of those before: the other names
+     * of a file, and the directories they were moved in, are part of what a request on it meets.
+     */
+    private static String touching(List<Done> earlier, Operation op) {
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (String p : new String[] {op.path(), op.other()}) if (p != null) names.add(p);
-        List<String> hits = earlier.stream().filter(d -> names.stream().anyMatch(n -> mentions(d.op(), n)))
-                .map(Done::toString).collect(Collectors.toList());
+        for (int before = 0; before != names.size(); ) { // until no link or rename adds a name
+            before = names.size();
+            for (Done d : earlier) {
+                boolean relates = d.errno() == 0 && (d.op().kind().equals("link") || d.op().kind().equals("rename"));
+                if (relates && names.stream().anyMatch(n -> mentions(d.op(), n))) {
+                    names.add(d.op().path());
+                    names.add(d.op().other());
+                }
+            }
+        }
+        List<String> hits = new ArrayList<>();
+        for (int i = 0; i < earlier.size(); i++) {
+            Done d = earlier.get(i);
+            if (names.stream().anyMatch(n -> mentions(d.op(), n))) hits.add(i + ": " + d);
+        }
         return String.join("\n", hits.subList(Math.max(0, hits.size() - 40), hits.size()));
     }
 
-    private static boolean mentions(dev.jfs.nativetest.kernel.Operation op, String path) {
+    private static boolean mentions(Operation op, String path) {
         for (String p : new String[] {op.path(), op.other()}) {
             if (p != null && (p.equals(path) || path.startsWith(p + "/"))) return true;
         }
@@ -110,7 +127,8 @@ class ConcurrentWritersTest {
                     fail("writer " + w + ", operation " + i + ": " + d.op() + " gave errno " + d.errno() + " on " + fs
                             + ", " + kernel + " on the kernel's overlayfs replaying it alone; before it:\n"
                             + ops.subList(Math.max(0, i - 15), i).stream().map(Done::toString).collect(Collectors.joining("\n"))
-                            + "\nearlier operations of this writer on the same names:\n" + touching(ops.subList(0, i), d.op()));
+                            + "\nearlier operations of this writer on the same names, or on names linked or renamed to or from them:\n"
+                            + touching(ops.subList(0, i), d.op()));
                 }
             }
         }

@@ -88,6 +88,36 @@ class HardLinkCoherenceTest extends StackTest {
         assertEquals("one file, many names\n", Files.readString(stack.path("d/h")));
     }
 
+    /**
+     * A file's node remembers each of its names with the directory node the kernel gave it in.
+     * When the kernel drops the dentries of one name and of its directory (memory pressure; here
+     * drop_caches), then looks the directory up again, renames it and drops it again, that name's
+     * path is no longer known; a request on the file must use the name the kernel reached it by.
+     * (jfs answered the link below with ENOENT, building the path d/b from the forgotten nodes.)
+     */
+    @ParameterizedTest
+    @EnumSource(Fs.class)
+    void aNameWhoseDirectoryTheKernelForgotAndMovedIsNotTheOneUsed(Fs fs) throws Exception {
+        stack = Stack.mount(fs, tmp, lower);
+        Files.createDirectories(stack.path("k"));
+        Files.writeString(stack.path("k/n1"), "one file, two names\n");
+        try (FileChannel pinned = FileChannel.open(stack.path("k/n1"))) { // keeps k/n1's dentry
+            Processes.ok("ln", at("k/n1"), at("d/b")); // d/b: the name looked up last
+            dropDentries();
+            Processes.ok("mv", at("d"), at("x")); // d looked up again, then moved
+            dropDentries();
+            Processes.ok("ln", at("k/n1"), at("g"));
+        }
+        assertEquals("one file, two names\n", Files.readString(stack.path("g")), fs.toString());
+        assertEquals(3, Files.getAttribute(stack.path("x/b"), "unix:nlink"), fs + ": st_nlink of x/b");
+    }
+
+    /** What memory pressure does: the kernel drops the dentries and inodes nothing holds (FORGET to the mount). */
+    private static void dropDentries() throws Exception {
+        Processes.ok("sync");
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "2");
+    }
+
     private String at(String name) {
         return stack.path(name).toString();
     }
