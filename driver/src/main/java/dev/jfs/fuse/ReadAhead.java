@@ -6,13 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The kernel reads ahead 128 KiB at a time on a new FUSE mount, so a sequential read crosses into
- * this process every 128 KiB however large requests may be ((1 MiB)). As root we
- * raise the mount's read-ahead to match the 1 MiB requests (the knob is the mount's backing
- * device in sysfs, as blockdev --setra is for a disk). Without the right, nothing changes.
+ * The kernel reads ahead 128 KiB at a time on a new FUSE mount, so a sequential read of a file
+ * kept in the mount's page cache crosses into this process every 128 KiB. As root we raise the
+ * mount's read-ahead (the knob is the mount's backing device in sysfs, as blockdev --setra is for
+ * a disk). Not to the 1 MiB a request may carry: the same window is what readahead(2) and
+ * fadvise(WILLNEED) fetch per call, and on a file that passes through, those pages are read from
+ * this process for nothing (its reads go to the backing file). Without the right, nothing changes.
  */
 final class ReadAhead {
-    static final int KIB = 1024;
+    static final int KIB = 256;
 
     private ReadAhead() {}
 

@@ -87,8 +87,8 @@ final class FileRequests {
     /** Registers the open file and appends struct fuse_open_out. */
     private void opened(Reply r, FsNode n, int fd, boolean writes, boolean inUpper, boolean candidate) {
         long fh = m.files.add(new OpenFile(fd, n, writes, inUpper));
-        int backing = passthrough.opened(n.id, fd, candidate);
-        int flags = backing > 0 ? FOPEN_PASSTHROUGH | FOPEN_NOFLUSH : FOPEN_KEEP_CACHE | FOPEN_NOFLUSH;
+        int backing = passthrough.opened(n, fd, candidate);
+        int flags = FOPEN_NOFLUSH | (backing > 0 ? FOPEN_PASSTHROUGH : backing == 0 ? FOPEN_KEEP_CACHE : 0);
         r.u64(fh).u32(flags).u32(backing > 0 ? backing : 0);
     }
 
@@ -126,7 +126,7 @@ final class FileRequests {
     void release(Request q) {
         OpenFile f = m.files.remove(q.u64(0));
         try {
-            passthrough.released(f.node.id);
+            passthrough.released(f.node);
         } finally {
             Posix.close(f.fd);
         }

@@ -29,6 +29,11 @@ final class FsNode {
     boolean retired;
     /** The kernel forgot it (no lookups left): a later lookup of its inode makes a new node. */
     boolean forgotten;
+    /**
+     * It was opened with passthrough since its page cache was last dropped, so the cache may hold
+     * pages older than the file. Guarded by {@link PassthroughFiles}.
+     */
+    boolean pageCacheOutdated;
 
     FsNode(long id, long ino, int type) {
         this.id = id;

@@ -15,6 +15,12 @@ import java.util.logging.Logger;
  * So the first open of an inode decides for all opens until the last is released, and
  * a later open passes through only to the same file.
  *
+ * <p>Passthrough writes go to the backing file past the inode's page cache, and readahead(2) or
+ * fadvise(WILLNEED) still fill that cache through READs: once the inode is opened cached again,
+ * its cache may hold pages older than the file. So the opens of the first cached run after a
+ * passthrough ask the kernel to drop it ({@link #DROP_CACHE}); later runs keep it (what is read
+ * and written through cached opens goes through the page cache).
+ *
  * <p>Only descriptors on the upper layer start a passthrough (files created, opened for writing,
  * or large ones opened to read): an upper file stays the file of its node while open. A lower
  * file opened to read would not: a later open for writing copies it up, a different file the
@@ -36,15 +42,27 @@ final class PassthroughFiles {
         Object identity(int fd);
     }
 
-    /** One kernel inode with opens: how many, and the backing file they pass through to (0: cached). */
+    /** {@link #opened}'s answer for a cached open whose inode's page cache may be out of date. */
+    static final int DROP_CACHE = -1;
+
+    /**
+     * One kernel inode with opens: how many, the backing file they pass through to (0: cached),
+     * and for cached opens whether they drop the page cache.
+     */
     private static final class Inode {
+        final FsNode node;
         int opens;
         int backingId;
         Object file;
+        boolean dropsCache;
+
+        Inode(FsNode node) {
+            this.node = node;
+        }
     }
 
     private final Backings backings;
-    private final Map<Long, Inode> inodes = new HashMap<>();
+    private final Map<FsNode, Inode> inodes = new HashMap<>();
     /** Read without the lock on every open (volatile); only ever turned off, under the lock. */
     private volatile boolean enabled;
 
@@ -62,24 +80,27 @@ final class PassthroughFiles {
     }
 
     /**
-     * An open of kernel inode {@code nodeid} succeeded with descriptor {@code fd}. Returns the
-     * backing id to answer with (FOPEN_PASSTHROUGH), or 0 for a cached open.
+     * An open of kernel inode {@code node} succeeded with descriptor {@code fd}. Returns the
+     * backing id to answer with (FOPEN_PASSTHROUGH), 0 for a cached open (FOPEN_KEEP_CACHE), or
+     * {@link #DROP_CACHE} for a cached open that must not keep the inode's page cache.
      *
      * @param candidate whether {@code fd} may start a passthrough (an upper file with one name)
      */
-    synchronized int opened(long nodeid, int fd, boolean candidate) {
-        Inode inode = inodes.get(nodeid);
+    synchronized int opened(FsNode node, int fd, boolean candidate) {
+        Inode inode = inodes.get(node);
         boolean first = inode == null;
         if (first) {
-            inode = new Inode();
-            inodes.put(nodeid, inode);
+            inode = new Inode(node);
+            inodes.put(node, inode);
             if (candidate && enabled) start(inode, fd);
+            if (inode.backingId > 0) node.pageCacheOutdated = true;
+            else inode.dropsCache = node.pageCacheOutdated;
         }
         inode.opens++;
-        if (inode.backingId == 0) return 0;
+        if (inode.backingId == 0) return inode.dropsCache ? DROP_CACHE : 0;
         if (first || inode.file.equals(backings.identity(fd))) return inode.backingId;
         // An upper node's file never changes while open (see above). The kernel will refuse this open.
-        LOG.warning("kernel inode " + nodeid + " passes through to another file than descriptor " + fd + " is open on");
+        LOG.warning("kernel inode " + node.id + " passes through to another file than descriptor " + fd + " is open on");
         return 0;
     }
 
@@ -96,12 +117,16 @@ final class PassthroughFiles {
         }
     }
 
-    /** The kernel released one open of {@code nodeid} (FUSE_RELEASE): the last one frees its backing file. */
-    synchronized void released(long nodeid) {
-        Inode inode = inodes.get(nodeid);
+    /**
+     * The kernel released one open of {@code node} (FUSE_RELEASE): the last one frees its backing
+     * file, or ends the cached run whose opens dropped the page cache (it is current again).
+     */
+    synchronized void released(FsNode node) {
+        Inode inode = inodes.get(node);
         if (inode == null || --inode.opens > 0) return;
-        inodes.remove(nodeid);
+        inodes.remove(node);
         if (inode.backingId > 0) backings.unregister(inode.backingId);
+        else if (inode.dropsCache) node.pageCacheOutdated = false;
     }
 
     /** Kernel inodes with opens, for tests. */

@@ -39,21 +39,26 @@ class PassthroughFilesTest {
 
     final FakeKernel kernel = new FakeKernel();
     final PassthroughFiles files = new PassthroughFiles(kernel, true);
+    final Map<Long, FsNode> nodes = new HashMap<>();
+
+    FsNode node(long id) {
+        return nodes.computeIfAbsent(id, k -> new FsNode(k, k, 0100000));
+    }
 
     @Test
     void opensOfTheSameFileShareOneBackingFileUntilTheLastRelease() {
         kernel.fileOf.put(10, "upper/a");
         kernel.fileOf.put(11, "upper/a");
         kernel.fileOf.put(12, "upper/a");
-        int id = files.opened(5, 10, true);
+        int id = files.opened(node(5), 10, true);
         assertTrue(id > 0);
-        assertEquals(id, files.opened(5, 11, false), "a reader of the same file passes through too");
-        assertEquals(id, files.opened(5, 12, true));
+        assertEquals(id, files.opened(node(5), 11, false), "a reader of the same file passes through too");
+        assertEquals(id, files.opened(node(5), 12, true));
         assertEquals(List.of(10), kernel.registered, "registered once");
-        files.released(5);
-        files.released(5);
+        files.released(node(5));
+        files.released(node(5));
         assertEquals(List.of(), kernel.unregistered);
-        files.released(5);
+        files.released(node(5));
         assertEquals(List.of(id), kernel.unregistered, "freed with the last open");
         assertEquals(0, files.openInodes());
     }
@@ -62,23 +67,23 @@ class PassthroughFilesTest {
     void anInodeFirstOpenedCachedStaysCachedWhileAnyOpenLasts() {
         kernel.fileOf.put(20, "lower/b");
         kernel.fileOf.put(21, "upper/b");
-        assertEquals(0, files.opened(7, 20, false), "a lower file read: cached");
-        assertEquals(0, files.opened(7, 21, true), "the kernel would refuse a passthrough beside a cached open");
+        assertEquals(0, files.opened(node(7), 20, false), "a lower file read: cached");
+        assertEquals(0, files.opened(node(7), 21, true), "the kernel would refuse a passthrough beside a cached open");
         assertEquals(List.of(), kernel.registered);
-        files.released(7);
-        files.released(7);
-        assertTrue(files.opened(7, 21, true) > 0, "once all are closed, the next open decides afresh");
+        files.released(node(7));
+        files.released(node(7));
+        assertTrue(files.opened(node(7), 21, true) > 0, "once all are closed, the next open decides afresh");
     }
 
     @Test
     void anotherFileUnderAPassedThroughInodeIsNotPassedThrough() {
         kernel.fileOf.put(30, "upper/c");
         kernel.fileOf.put(31, "upper/other");
-        int id = files.opened(9, 30, true);
-        assertEquals(0, files.opened(9, 31, true));
-        files.released(9);
+        int id = files.opened(node(9), 30, true);
+        assertEquals(0, files.opened(node(9), 31, true));
+        files.released(node(9));
         assertEquals(List.of(), kernel.unregistered, "still counted: one open left");
-        files.released(9);
+        files.released(node(9));
         assertEquals(List.of(id), kernel.unregistered);
     }
 
@@ -86,11 +91,11 @@ class PassthroughFilesTest {
     void withoutPrivilegeOrKernelSupportEveryLaterOpenIsCached() {
         kernel.fileOf.put(40, "upper/d");
         kernel.answer = -Errno.EPERM;
-        assertEquals(0, files.opened(1, 40, true));
+        assertEquals(0, files.opened(node(1), 40, true));
         assertFalse(files.enabled());
         kernel.answer = 0;
-        files.released(1);
-        assertEquals(0, files.opened(2, 40, true), "not asked again");
+        files.released(node(1));
+        assertEquals(0, files.opened(node(2), 40, true), "not asked again");
         assertEquals(List.of(), kernel.registered);
     }
 
@@ -99,15 +104,15 @@ class PassthroughFilesTest {
         kernel.fileOf.put(50, "overlay/e");
         kernel.fileOf.put(51, "upper/f");
         kernel.answer = -Errno.ELOOP;
-        assertEquals(0, files.opened(1, 50, true));
+        assertEquals(0, files.opened(node(1), 50, true));
         assertTrue(files.enabled());
         kernel.answer = 0;
-        assertTrue(files.opened(2, 51, true) > 0);
+        assertTrue(files.opened(node(2), 51, true) > 0);
     }
 
     @Test
     void releasesOfInodesNeverSeenOpenAreIgnored() {
-        files.released(99);
+        files.released(node(99));
         assertEquals(0, files.openInodes());
         assertEquals(List.of(), kernel.unregistered);
     }
@@ -116,7 +121,23 @@ class PassthroughFilesTest {
     void disabledNeverRegisters() {
         PassthroughFiles off = new PassthroughFiles(kernel, false);
         kernel.fileOf.put(60, "upper/g");
-        assertEquals(0, off.opened(3, 60, true));
+        assertEquals(0, off.opened(node(3), 60, true));
         assertEquals(List.of(), kernel.registered);
+    }
+
+    @Test
+    void theCachedOpensRightAfterAPassthroughDropThePageCacheAndLaterOnesKeepIt() {
+        kernel.fileOf.put(70, "upper/h");
+        kernel.fileOf.put(71, "upper/h");
+        assertEquals(0, files.opened(node(8), 71, false), "never passed through: keeps the cache");
+        files.released(node(8));
+        assertTrue(files.opened(node(8), 70, true) > 0);
+        files.released(node(8));
+        assertEquals(PassthroughFiles.DROP_CACHE, files.opened(node(8), 71, false),
+                "passthrough writes went past the page cache");
+        assertEquals(PassthroughFiles.DROP_CACHE, files.opened(node(8), 71, false), "so does every open of that run");
+        files.released(node(8));
+        files.released(node(8));
+        assertEquals(0, files.opened(node(8), 71, false), "the cache is current once that run ended");
     }
 }

@@ -3,6 +3,7 @@ package dev.jfs.nativetest.mount;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jfs.posix.Posix;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -59,6 +60,41 @@ class LargeRequestsTest {
         String debug = Files.readString(log);
         assertTrue(largest(debug, "write") == 1 << 20, "1 MiB WRITE requests; largest seen: " + largest(debug, "write"));
         assertTrue(largest(debug, "read") > 128 << 10, "READ requests above libfuse2's 128 KiB; largest seen: " + largest(debug, "read"));
+    }
+
+    /**
+     * readahead(2) and fadvise(WILLNEED) read up to the mount's read-ahead window into its page
+     * cache; on a file that passes through, its own reads never use those pages, so a read-ahead
+     * of 8 MiB crosses into jfs as no READ larger than that window (256 KiB, not a request's 1 MiB).
+     */
+    @Test
+    void aReadAheadOfAPassthroughFileAsksForNoMoreThanTheMountsWindow() throws Exception {
+        requireRootAndFuse();
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path log = tmp.resolve("debug.log");
+        Process p = new ProcessBuilder(java("dev.jfs.cli.JfsMount", "-f", "-o", "debug", "--lower",
+                Files.createDirectories(tmp.resolve("lower")).toString(), "--upper", tmp.resolve("upper").toString(),
+                "--work", tmp.resolve("work").toString(), mnt.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        byte[] data = new byte[16 << 20];
+        new Random(5).nextBytes(data);
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(log).contains("mount ready") && System.nanoTime() < deadline) Thread.sleep(20);
+            Files.write(mnt.resolve("f"), data);
+            int fd = Posix.open(mnt.resolve("f").toString(), Posix.O_RDONLY, 0);
+            try {
+                assertTrue(Posix.willNeed(fd, 8 << 20), "posix_fadvise(WILLNEED)");
+            } finally {
+                Posix.close(fd);
+            }
+            assertArrayEquals(data, Files.readAllBytes(mnt.resolve("f")));
+        } finally {
+            stopForeground(mnt, p);
+        }
+        long largest = largest(Files.readString(log), "read");
+        assertTrue(largest > 0, "the read-ahead came to jfs as READ requests");
+        assertTrue(largest <= 256 << 10, "READs of at most 256 KiB; largest seen: " + largest);
     }
 
     /** The largest size jfs logged for an operation ("write[FH] N bytes to OFF"). */

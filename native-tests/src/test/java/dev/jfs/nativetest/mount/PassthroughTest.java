@@ -3,6 +3,7 @@ package dev.jfs.nativetest.mount;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jfs.posix.Posix;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -267,6 +268,38 @@ class PassthroughTest {
             while (Files.size(b) != 1000 && System.nanoTime() < deadline) Thread.sleep(10);
             assertEquals(1000, Files.size(b), "the other name's size after the second writer's release");
         }
+    }
+
+    /**
+     * readahead(2) on a file that passes through fills the mount's page cache, which the file's
+     * passthrough writes then go past: a later cached open (a small file opened to read, once
+     * every passthrough open is released) must not read those pages.
+     */
+    @Test
+    void aCachedOpenAfterAPassthroughNeverReadsPagesReadAheadBeforeItsWrites() throws Exception {
+        Path log = tmp.resolve("debug.log");
+        mountLogging(log);
+        Path f = mnt.resolve("small");
+        byte[] before = bytes(64 << 10, 3), after = bytes(64 << 10, 4);
+        try (FileChannel w = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            w.write(ByteBuffer.wrap(before), 0);
+            int fd = Posix.open(f.toString(), Posix.O_RDONLY, 0);
+            try {
+                assertTrue(Posix.willNeed(fd, before.length), "posix_fadvise(WILLNEED)");
+                long deadline = System.nanoTime() + 10_000_000_000L;
+                while (count(Files.readString(log), READ_REQUEST) == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+                if (kernelPassesThrough()) assertTrue(count(Files.readString(log), READ_REQUEST) > 0, "the read-ahead came as READs");
+                Thread.sleep(100); // their answers into the page cache
+            } finally {
+                Posix.close(fd);
+            }
+            w.write(ByteBuffer.wrap(after), 0);
+        }
+        // Both releases answered: the next open decides afresh, and a small file opened to read is cached.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (count(Files.readString(log), "^unique: \\d+, opcode: RELEASE") < 2 && System.nanoTime() < deadline) Thread.sleep(10);
+        Thread.sleep(100);
+        assertArrayEquals(after, Files.readAllBytes(f), "the bytes last written, not the ones read ahead before them");
     }
 
     static byte[] read(FileChannel ch, long at, int n) throws Exception {
