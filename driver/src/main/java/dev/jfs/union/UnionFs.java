@@ -29,8 +29,9 @@ import java.util.function.Supplier;
  *
  * <p>Caching: a writer says what it is about to change before it changes anything, either a few
  * names ({@link #changeLeaf}: a file, or an empty directory only the upper has, made or removed in
- * an upper directory, attributes of an upper entry) or more ({@link #changeStructure}: copy-up,
- * whiteouts, rename, other rmdirs). What the view had
+ * an upper directory, an upper file renamed between upper directories with no whiteout needed,
+ * attributes of an upper entry) or more ({@link #changeStructure}: copy-up, whiteouts, other
+ * renames, other rmdirs). What the view had
  * cached is forgotten for those names only, or all of it. Until then the writer's own lookups may
  * use the caches, which are still true.
  */
@@ -480,7 +481,7 @@ public final class UnionFs {
      * contents are; a directory without any, moved over a name the lowers hold, becomes opaque.
      */
     public void rename(String from, String to) {
-        writing(() -> {
+        writingLeaves(() -> {
             Node src = view.require(from);
             if (from.equals(to)) return null;
             String toName = RelPath.name(to);
@@ -495,9 +496,11 @@ public final class UnionFs {
                 if (dst.isDirectory() && !view.readdir(dst).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + to);
                 if (!src.isDirectory() && view.inode(src) == view.inode(dst)) return null; // same file
             }
+            Node srcParent = view.require(RelPath.parent(from));
+            if (renamedAlone(src, srcParent, dst, dstParent, to)) return null;
+            changeStructure();
             if (dst != null) indexBeforeRemoving(dst);
             String redirect = src.isDirectory() && hasLowerPart(src) ? redirectTo(from) : null;
-            Node srcParent = view.require(RelPath.parent(from));
             boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
             String srcReal = copyUp(src, true);
             String dstParentReal = upperDir(view.require(RelPath.parent(to)));
@@ -532,6 +535,26 @@ public final class UnionFs {
             if (aside != null) WorkDir.removeTree(aside);
             return null;
         });
+    }
+
+    /**
+     * Renames a file only the upper has, between directories the upper has, where nothing of the
+     * lowers is at its old name and no whiteout at its new one: one rename(2) in the upper, a
+     * change of those two names alone (the caches of the rest stay), as the removal of such a
+     * file is. A file it replaces must be the upper's too. False, having changed nothing, if the
+     * rename is not of this kind.
+     */
+    private boolean renamedAlone(Node src, Node srcParent, Node dst, Node dstParent, String to) {
+        if (src.isDirectory() || src.layer != 0 || srcParent.layer != 0 || dstParent.layer != 0) return false;
+        if (dst != null && (dst.isDirectory() || dst.layer != 0)) return false;
+        if (view.childBelowUpper(srcParent, RelPath.name(src.path)) != null) return false;
+        Probe there = view.upperProbe(dstParent, to);
+        if (there.kind() == Probe.Kind.WHITEOUT || there.isDirectory()) return false;
+        changeLeaf(src.path);
+        changeLeaf(to);
+        Posix.rename(src.realPath, dstParent.realPath + "/" + RelPath.name(to));
+        if (dst != null) upper.forgetOrigin(dst.stat.ino());
+        return true;
     }
 
     /** Whether some lower layer holds part of a directory's contents (so a rename needs a redirect). */

@@ -10,10 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The writable layer. Only the mount changes it, always under {@link UnionFs}'s write lock. Probes
  * are cached, so a lookup costs no system call for what it already asked. After a change that
- * may reach anywhere (copy-up, whiteout, rename, most rmdirs) the writer calls {@link #changed()}
+ * may reach anywhere (copy-up, whiteout, most renames and rmdirs) the writer calls {@link #changed()}
  * and everything cached goes (a new generation); after one that touches only a few names (a file
- * or an upper-only empty directory made or removed in an upper directory, attributes of an upper
- * entry) it calls
+ * or an upper-only empty directory made or removed in an upper directory, an upper file renamed
+ * between upper directories, attributes of an upper entry) it calls
  * {@link #changedOnly} and only those names and their parents' stat are asked again. Regular
  * files are never cached: writes through open descriptors change their stat without any lock.
  */
@@ -69,8 +69,13 @@ final class UpperLayer extends Layer {
             madeFiles.remove(rel);
         }
         for (String rel : attributesOnly) probes.remove(rel);
+        String restated = null;
         for (String rel : rels) {
-            if (!rel.isEmpty()) restatDirectory(RelPath.parent(rel));
+            if (rel.isEmpty()) continue;
+            String parent = RelPath.parent(rel);
+            if (parent.equals(restated)) continue; // a rename within one directory
+            restatDirectory(parent);
+            restated = parent;
         }
         writing = false;
     }
