@@ -113,6 +113,22 @@ public final class UnionFs {
     }
 
     /**
+     * {@link #getattr}, or null where nothing is (ENOENT): a miss, the answer to many lookups
+     * (every name a program creates is looked up first), is not thrown.
+     */
+    public Stat find(String path) {
+        return reading(() -> {
+            Node n = view.lookup(path);
+            if (n != null) return n.stat.withIno(view.inode(n));
+            if (!path.isEmpty()) {
+                Node parent = view.lookup(RelPath.parent(path));
+                if (parent != null && !parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
+            }
+            return null;
+        });
+    }
+
+    /**
      * What {@link #getattr} says of a file {@link #create} made and opened as {@code fd}, from the
      * descriptor: a file the mount made has no origin, so its st_ino is its own (the stat of a
      * file open for writing is never cached: no lock needed).
@@ -218,8 +234,10 @@ public final class UnionFs {
     /**
      * What {@link #create} opened: a file it made ({@code made}), or the file the name already
      * had (the kernel believed the name unused, but it is not: opened as O_CREAT without O_EXCL).
+     * {@code stat}: what {@link #getattr} says of the file made, where making it read that
+     * already (else null: ask {@link #madeFileStat}).
      */
-    public record Created(int fd, boolean made) {}
+    public record Created(int fd, boolean made, Stat stat) {}
 
     /** Creates and opens a new regular file (O_CREAT on a name that does not exist). */
     public Created create(String path, int mode, int flags, Caller caller) {
@@ -230,7 +248,7 @@ public final class UnionFs {
                 if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, "/" + path);
                 if (existing.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
                 String real = copyUp(existing, (flags & Posix.O_TRUNC) == 0);
-                return new Created(Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0), false);
+                return new Created(Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0), false, null);
             }
             int[] fd = new int[1];
             boolean inPlace = place(path, Stat.S_IFREG | (mode & 07777), caller, at -> {
@@ -238,7 +256,8 @@ public final class UnionFs {
                 return fd[0];
             });
             if (inPlace) madeFile = path;
-            return new Created(fd[0], true);
+            Stat made = inPlace ? madeInPlace : null;
+            return new Created(fd[0], true, made != null ? made.withIno(view.inode(made)) : null);
         });
     }
 
@@ -301,6 +320,7 @@ public final class UnionFs {
             int fd = maker.make(dst);
             Stat made = finish(dst, fd, mode, caller, parent.stat, false);
             if (made != null) upper.hasNoOrigin(made.ino()); // spares asking its xattrs at the next stat
+            madeInPlace = made != null && finishedAsMade ? made : null;
             if ((mode & Stat.S_IFMT) == Stat.S_IFDIR) {
                 madeDir = path;
                 madeDirStat = made != null && finishedAsMade ? made : Posix.lstat(dst);
@@ -362,6 +382,8 @@ public final class UnionFs {
 
     /** Whether the last {@link #finish} with a caller left the entry as made: the stat it returned is still true. */
     private boolean finishedAsMade;
+    /** The stat of the entry the writer's last {@link #place} made in place, if still true; else null. */
+    private Stat madeInPlace;
 
     @FunctionalInterface
     private interface Maker {
@@ -797,6 +819,7 @@ public final class UnionFs {
         attributeLeaves.clear();
         madeFile = null;
         madeDir = null;
+        madeInPlace = null;
         try {
             if (structuralFromStart) changeStructure();
             T result = op.get();

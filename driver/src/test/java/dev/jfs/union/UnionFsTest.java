@@ -363,18 +363,44 @@ class UnionFsTest {
         assertArrayEquals(onDisk, fs.getxattr("third", cap));
     }
 
-    /** FUSE asks for a created file's attributes at once; from its descriptor they are the same. */
+    /** find: what getattr says, null where getattr says ENOENT, and getattr's other errors. */
+    @Test
+    void findIsGetattrWithMissesAnsweredNull() {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        assertEquals(fs.getattr("etc/hosts"), fs.find("etc/hosts"));
+        assertEquals(fs.getattr(""), fs.find(""));
+        assertNull(fs.find("etc/none"));
+        assertNull(fs.find("none/deeper"));
+        assertEquals(Errno.ENOTDIR, errno(() -> fs.getattr("etc/hosts/x")));
+        assertEquals(Errno.ENOTDIR, errno(() -> fs.find("etc/hosts/x")));
+        fs.unlink("etc/hosts");
+        assertNull(fs.find("etc/hosts"));
+    }
+
+    /**
+     * FUSE asks for a created file's attributes at once; from its descriptor, or from making it
+     * (a file made as its caller would have it, in an upper directory), they are the same.
+     */
     @Test
     void aMadeFilesStatFromItsDescriptorIsWhatALookupGives() {
         UnionFs fs = open(UpperFormat.KERNEL);
         fs.mkdir("solo", 0755, Caller.ROOT);
         for (String path : List.of("etc/made", "solo/made", "made")) {
-            int fd = fs.create(path, Stat.S_IFREG | 0640, Posix.O_WRONLY, new Caller(1000, 1000)).fd();
+            UnionFs.Created created = fs.create(path, Stat.S_IFREG | 0640, Posix.O_WRONLY, new Caller(1000, 1000));
+            int fd = created.fd();
             try {
                 assertEquals(fs.getattr(path), fs.madeFileStat(fd), path);
+                if (created.stat() != null) assertEquals(fs.getattr(path), created.stat(), path);
                 assertEquals(1000, fs.madeFileStat(fd).uid(), path);
             } finally {
                 Posix.close(fd);
+            }
+            String asRoot = path + "-by-root";
+            created = fs.create(asRoot, Stat.S_IFREG | 0640, Posix.O_WRONLY, Caller.ROOT);
+            try {
+                if (!path.startsWith("etc/")) assertEquals(fs.getattr(asRoot), created.stat(), asRoot);
+            } finally {
+                Posix.close(created.fd());
             }
         }
     }

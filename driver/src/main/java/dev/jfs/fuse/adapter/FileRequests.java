@@ -73,7 +73,8 @@ final class FileRequests {
             UnionFs.Created created = m.union.create(path, mode, flags, new Caller(q.uid(), q.gid()));
             Stat st;
             try {
-                st = created.made() ? m.union.madeFileStat(created.fd()) : m.union.getattr(path);
+                st = created.stat() != null ? created.stat()
+                        : created.made() ? m.union.madeFileStat(created.fd()) : m.union.getattr(path);
             } catch (RuntimeException e) {
                 Posix.close(created.fd());
                 throw e;

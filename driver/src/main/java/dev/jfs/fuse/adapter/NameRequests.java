@@ -31,11 +31,8 @@ final class NameRequests {
             FsNode parent = m.nodes.get(q.nodeId());
             String name = q.name(0);
             if (q.stringLength(0) > NAME_MAX) throw new FsException(Errno.ENAMETOOLONG, name);
-            Stat st;
-            try {
-                st = m.union.getattr(m.nodes.path(parent, name));
-            } catch (FsException e) {
-                if (e.errno() != Errno.ENOENT) throw e;
+            Stat st = m.union.find(m.nodes.path(parent, name));
+            if (st == null) {
                 Attr.negativeEntry(r, m.negativeTimeout);
                 return;
             }
