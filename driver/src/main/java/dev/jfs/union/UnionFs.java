@@ -420,19 +420,20 @@ public final class UnionFs {
             if (path.isEmpty()) throw new FsException(Errno.EBUSY, "/");
             Node n = view.require(path);
             if (!n.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
+            // Empty on disk, so empty in the union: no listing needed first.
+            if (removedAlone(n)) return null;
             if (!view.readdir(n).isEmpty()) throw new FsException(Errno.ENOTEMPTY, "/" + path);
-            if (!removedAlone(n)) {
-                changeStructure();
-                remove(n);
-            }
+            changeStructure();
+            remove(n);
             return null;
         });
     }
 
     /**
-     * Removes an empty directory only the upper has, in an upper directory, with nothing of the
-     * lowers at its name: a change of that one name, as the removal of a file only the upper has.
-     * False, having changed nothing, if it is not such a directory or still holds whiteouts.
+     * Removes a directory only the upper has, empty on disk, in an upper directory, with nothing
+     * of the lowers at its name: a change of that one name, as the removal of a file only the
+     * upper has. False, having changed nothing, if it is not such a directory or holds anything
+     * (names, or whiteouts only, which the caller tells apart).
      */
     private boolean removedAlone(Node dir) {
         if (dir.layer != 0 || hasLowerPart(dir)) return false;
@@ -443,7 +444,8 @@ public final class UnionFs {
             Posix.rmdir(dir.realPath);
         } catch (FsException e) {
             if (e.errno() != Errno.ENOTEMPTY && e.errno() != Errno.EEXIST) throw e;
-            return false; // whiteouts or markers inside: removed with them, below
+            leaves.remove(dir.path); // nothing changed: an ENOTEMPTY thrown next keeps the caches
+            return false;
         }
         upper.forgetOrigin(dir.stat.ino());
         return true;
