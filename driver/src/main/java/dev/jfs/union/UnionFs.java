@@ -103,11 +103,10 @@ public final class UnionFs {
 
     // ---- reading -------------------------------------------------------------------------------
 
-    /** stat of a merged path, with the union's inode number. */
+    /** stat of a merged path, with the union's inode number and link count ({@link UnionView#attributes}). */
     public Stat getattr(String path) {
         return reading(() -> {
-            Node n = view.require(path);
-            return n.stat.withIno(view.inode(n));
+            return view.attributes(view.require(path));
         });
     }
 
@@ -616,7 +615,10 @@ public final class UnionFs {
             if (resizes) Posix.truncate(real, change.size());
             long[] t = change.times();
             if (t != null) Posix.utimens(real, t[0], t[1], t[2], t[3]);
-            return Posix.lstat(real).withIno(ino);
+            // A directory copied up now merges with its lower copy.
+            boolean merged = n.sourceCount() > 1 || n.layer != 0;
+            Stat st = Posix.lstat(real);
+            return st.withInoAndNlink(ino, view.nlink(st, merged));
         });
     }
 

@@ -455,6 +455,22 @@ public final class UnionView {
         return Posix.getxattr(n.realPath, name);
     }
 
+    // ---- what stat shows -----------------------------------------------------------------------
+
+    /** The stat the union shows for a node: its entry's, with the union's inode number and link count. */
+    public Stat attributes(Node n) {
+        return n.stat.withInoAndNlink(inode(n), nlink(n.stat, n.sourceCount() > 1));
+    }
+
+    /**
+     * st_nlink as overlayfs shows it: 1 for a directory merged from several layers (counting the
+     * subdirectories of every layer is not worth it, and 1 tells {@code find} not to guess from
+     * it); otherwise the entry's own count.
+     */
+    long nlink(Stat st, boolean mergedDirectory) {
+        return st.isDirectory() && mergedDirectory ? 1 : st.nlink();
+    }
+
     // ---- inode numbers -------------------------------------------------------------------------
 
     /**
