@@ -274,7 +274,9 @@ public final class UnionFs {
             if (src.isDirectory()) throw new FsException(Errno.EPERM, "/" + from);
             if (view.lookup(to) != null) throw new FsException(Errno.EEXIST, "/" + to);
             String real = copyUp(src, true);
+            long copy = index != null && index.inUse() ? indexCopy(Posix.lstat(real).ino()) : -1;
             place(to, src.stat.mode(), null, unopened(at -> Posix.link(real, at)));
+            namesChanged(copy, +1);
             return null;
         });
     }
@@ -428,9 +430,16 @@ public final class UnionFs {
     /**
      * Removes a name from the merged view: its upper entry goes (a directory with the whiteouts
      * inside it), and if the lowers hold the name a whiteout takes its place, swapped in
-     * atomically where the format allows.
+     * atomically where the format allows. A name of an index copy counts no more for it.
      */
     private void remove(Node n) {
+        indexBeforeRemoving(n);
+        long copy = indexCopy(n);
+        removeName(n);
+        namesChanged(copy, -1);
+    }
+
+    private void removeName(Node n) {
         String name = RelPath.name(n.path);
         Node parent = view.require(RelPath.parent(n.path));
         boolean lowerHasIt = view.childBelowUpper(parent, name) != null;
@@ -446,7 +455,6 @@ public final class UnionFs {
         String parentReal = upperDir(parent);
         String real = parentReal + "/" + name;
         if (!inUpper) {
-            indexBeforeRemoving(n);
             format.writeWhiteout(parentReal, name);
             return;
         }
@@ -495,6 +503,7 @@ public final class UnionFs {
                 if (!src.isDirectory() && view.inode(src) == view.inode(dst)) return null; // same file
             }
             if (dst != null) indexBeforeRemoving(dst);
+            long replaced = dst != null ? indexCopy(dst) : -1;
             String redirect = src.isDirectory() && hasLowerPart(src) ? redirectTo(from) : null;
             Node srcParent = view.require(RelPath.parent(from));
             boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
@@ -529,6 +538,7 @@ public final class UnionFs {
             }
             if (whiteoutSource) format.writeWhiteout(RelPath.parent(srcReal), RelPath.name(from));
             if (aside != null) WorkDir.removeTree(aside);
+            namesChanged(replaced, -1);
             return null;
         });
     }
@@ -618,7 +628,7 @@ public final class UnionFs {
             // A directory copied up now merges with its lower copy.
             boolean merged = n.sourceCount() > 1 || n.layer != 0;
             Stat st = Posix.lstat(real);
-            return st.withInoAndNlink(ino, view.nlink(st, merged));
+            return st.withInoAndNlink(ino, view.nlink(st, merged, true));
         });
     }
 
@@ -708,9 +718,10 @@ public final class UnionFs {
         long origin = view.inode(n);
         if (n.indexed) {
             copyUp.linkUp(n.realPath, dst);
+            namesChanged(n.stat.ino(), 0); // a name the union already counted, now the copy's too
         } else if (needsIndex(n)) {
             copyUp.copyIndexed(n.realPath, n.stat, index.pathFor(n.stat), dst, origin);
-            index.added(n.stat);
+            index.added(n.stat, format);
         } else {
             copyUp.copy(n.realPath, n.stat, dst, origin, withData);
         }
@@ -726,7 +737,29 @@ public final class UnionFs {
         if (n.layer == 0 || n.indexed || !needsIndex(n)) return;
         changeStructure();
         copyUp.copyToIndex(n.realPath, n.stat, index.pathFor(n.stat), view.inode(n));
-        index.added(n.stat);
+        index.added(n.stat, format);
+    }
+
+    /**
+     * The inode number of the index copy whose names the union counts ({@link HardlinkIndex}) for
+     * a node's name, or -1: a lower name already indexed, an upper name linked to a copy, or a
+     * lower name whose inode was copied into the index since it was looked up.
+     */
+    private long indexCopy(Node n) {
+        if (index == null || n.isDirectory()) return -1;
+        if (n.indexed || n.layer == 0) return indexCopy(n.stat.ino());
+        String copy = HardlinkIndex.applies(n.stat) ? index.find(n.stat) : null;
+        return copy == null ? -1 : Posix.lstat(copy).ino();
+    }
+
+    /** {@code ino} if it is an upper inode with a copy in the index, else -1. */
+    private long indexCopy(long ino) {
+        return index != null && index.inUse() && index.unionNames(ino) >= 0 ? ino : -1;
+    }
+
+    /** The union shows {@code delta} more names of index copy {@code copy} (nothing if -1). */
+    private void namesChanged(long copy, int delta) {
+        if (copy >= 0) index.namesChanged(copy, delta, format);
     }
 
     /** Whether a lower entry's copy belongs in the hard-link index (overlayfs's ovl_need_index). */
