@@ -54,6 +54,9 @@ public final class UnionFs {
     private Stat madeDirStat;
     /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
     private boolean prefetch;
+    /** Directories the writer copied up, for {@link #directoriesCopiedUp} once it is done. */
+    private final List<String> copiedDirectories = new ArrayList<>();
+    private Consumer<List<String>> directoriesCopiedUp = paths -> { };
 
     private UnionFs(UnionView view, UpperFormat format, CopyUp copyUp) {
         this.view = view;
@@ -86,6 +89,16 @@ public final class UnionFs {
      */
     public void prefetchDirectories(boolean on) {
         prefetch = on;
+    }
+
+    /**
+     * Set before the mount serves requests: told, once each change is done, of the directories
+     * it copied up besides the ones it names (parents of what it changed). Such a directory now
+     * merges with its lower copy and shows st_nlink 1, a change the kernel's cache of its
+     * attributes has not seen.
+     */
+    public void onDirectoriesCopiedUp(Consumer<List<String>> listener) {
+        directoriesCopiedUp = listener;
     }
 
     /** Set before the mount serves requests: whether copy-ups are synced to disk ({@link CopyUp}). */
@@ -716,6 +729,7 @@ public final class UnionFs {
         String parentReal = upperDir(view.require(RelPath.parent(n.path)));
         String dst = parentReal + "/" + RelPath.name(n.path);
         long origin = view.inode(n);
+        if (n.isDirectory()) copiedDirectories.add(n.path);
         if (n.indexed) {
             copyUp.linkUp(n.realPath, dst);
             namesChanged(n.stat.ino(), 0); // a name the union already counted, now the copy's too
@@ -809,6 +823,8 @@ public final class UnionFs {
         attributeLeaves.clear();
         madeFile = null;
         madeDir = null;
+        copiedDirectories.clear();
+        List<String> copiedDirs = List.of();
         try {
             if (structuralFromStart) changeStructure();
             T result = op.get();
@@ -825,7 +841,9 @@ public final class UnionFs {
                 if (done && madeFile != null) upper.madeFile(madeFile);
                 if (done && madeDir != null) upper.madeDirectory(madeDir, madeDirStat);
             }
+            if (!copiedDirectories.isEmpty()) copiedDirs = List.copyOf(copiedDirectories);
             write.unlock();
+            if (!copiedDirs.isEmpty()) directoriesCopiedUp.accept(copiedDirs);
         }
     }
 
