@@ -50,6 +50,10 @@ class LinkCountTest {
                         op("chmod", "/lo", null),           // copied up alone: merged
                         op("rename", "/newdir", "/nd2"),
                         REMOUNT)),
+                Arguments.of("directories copied up as parents", List.of(
+                        op("create", "/deep/a/b/new", null), // deep and deep/a: seen before, merged now
+                        op("rename", "/lo/s1", "/deep/a/s1"),
+                        REMOUNT)),
                 Arguments.of("copy-up of both names", List.of(
                         op("chmod", "/f", null), op("utimes", "/g", null), REMOUNT, op("unlink", "/f", null), REMOUNT)),
                 Arguments.of("link to a lower file", List.of(
@@ -76,7 +80,7 @@ class LinkCountTest {
 
     /** The same two lower layers, written once for each mount: the bottom one holds hard links. */
     private static void lowers(Path top, Path bottom) throws Exception {
-        for (String d : new String[] {"d/sub1", "d/sub2", "lo/s1", "ren/s", "op/s", "both/in"}) {
+        for (String d : new String[] {"d/sub1", "d/sub2", "lo/s1", "ren/s", "op/s", "both/in", "deep/a/b/c"}) {
             Files.createDirectories(bottom.resolve(d));
         }
         Files.createDirectories(top.resolve("both/in")); // merged from both lowers, the rest from the bottom one
