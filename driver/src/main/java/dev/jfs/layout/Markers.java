@@ -91,6 +91,16 @@ public final class Markers {
         return r.contains("/") ? null : r;
     }
 
+    /**
+     * The link count recorded on an upper inode, as overlayfs writes it ({@code U+n}, {@code U-n}:
+     * relative to the inode's own count; {@code L+n} relative to its lower's), or null.
+     */
+    public static String linkCount(String realPath) {
+        byte[] v = Posix.getxattr(realPath, TRUSTED_OVERLAY + "nlink");
+        if (v == null) v = Posix.getxattr(realPath, USER_OVERLAY + "nlink");
+        return v == null ? null : new String(v, StandardCharsets.US_ASCII);
+    }
+
     /** The origin inode number jfs recorded at copy-up, or -1. */
     public static long origin(String realPath) {
         byte[] v = Posix.getxattr(realPath, TRUSTED_JFS + "ino");

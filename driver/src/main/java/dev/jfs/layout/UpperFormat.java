@@ -67,6 +67,20 @@ public enum UpperFormat {
     }
 
     /**
+     * Records how many names the union shows for an upper inode, relative to its own count
+     * ({@code U+n} or {@code U-n}, as overlayfs writes {@code overlay.nlink}), for the next mount.
+     * A symlink cannot carry user xattrs: unprivileged, its count is kept for this mount only.
+     */
+    public void setLinkCount(String path, long unionNames, long ownNames) {
+        byte[] v = String.format("U%+d", unionNames - ownNames).getBytes(StandardCharsets.US_ASCII);
+        try {
+            Posix.setxattr(path, overlayPrefix + "nlink", v, 0);
+        } catch (FsException e) {
+            if (e.errno() != Errno.EPERM && e.errno() != Errno.EOPNOTSUPP) throw e;
+        }
+    }
+
+    /**
      * Records the inode number an entry had before copy-up, so st_ino survives it. Entries that
      * cannot carry user xattrs (symlinks, devices without privilege) keep their own number.
      */

@@ -37,4 +37,10 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
         return new Stat(dev, newIno, mode, nlink, uid, gid, rdev, size, blksize, blocks,
                 atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec);
     }
+
+    /** This stat as the union shows it: its inode number and link count. */
+    public Stat withInoAndNlink(long newIno, long newNlink) {
+        return new Stat(dev, newIno, mode, newNlink, uid, gid, rdev, size, blksize, blocks,
+                atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec);
+    }
 }

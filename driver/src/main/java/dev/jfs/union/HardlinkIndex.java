@@ -1,7 +1,10 @@
 package dev.jfs.union;
 
+import dev.jfs.layout.Markers;
+import dev.jfs.layout.UpperFormat;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,10 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * upper copy is also linked here under the lower inode's identity, so every other name of the same
  * lower inode resolves to that copy and is linked to it on its own copy-up. Names that share a
  * file keep sharing it, whichever name is written. Lives in {@code WORK/jfs-index}.
+ *
+ * <p>It also keeps how many names the union shows for each copy, as overlayfs keeps its union
+ * nlink: the lower inode's count when copied, one more for each link and one fewer for each
+ * name removed, whether that name was in the upper or only in a lower (whited out). Never the
+ * index's own name of the copy, nor a lower name's second count once it is linked in the upper.
+ * Recorded on the copy relative to its own count ({@link UpperFormat#setLinkCount}) after each
+ * change, so a remount shows the same.
  */
 public final class HardlinkIndex {
     private final String dir;
     private final Set<String> keys = ConcurrentHashMap.newKeySet();
+
+    /** A copy in the index: its name there, and how many names the union shows for it. */
+    private record Copy(String key, long unionNames) {}
+
+    /** The copies by inode number, read from the index on first need (a mount may never need them). */
+    private volatile Map<Long, Copy> copies;
 
     HardlinkIndex(String indexDir) {
         this.dir = indexDir;
@@ -45,9 +61,74 @@ public final class HardlinkIndex {
         return dir + "/" + key(lower);
     }
 
-    /** Records a copy just linked at {@link #pathFor}. */
-    void added(Stat lower) {
-        keys.add(key(lower));
+    /**
+     * Records a copy just linked at {@link #pathFor}: the union shows as many names for it as the
+     * lower inode has.
+     */
+    void added(Stat lower, UpperFormat format) {
+        String key = key(lower);
+        keys.add(key);
+        Stat copy = Posix.lstat(dir + "/" + key);
+        copies().put(copy.ino(), new Copy(key, lower.nlink()));
+        format.setLinkCount(dir + "/" + key, lower.nlink(), copy.nlink());
+    }
+
+    /**
+     * How many names the union shows for the upper inode {@code ino}, if it is a copy in the
+     * index; else -1.
+     */
+    long unionNames(long ino) {
+        Copy c = copies().get(ino);
+        return c == null ? -1 : c.unionNames;
+    }
+
+    /**
+     * The union now shows {@code delta} more names (fewer if negative) for the copy {@code ino};
+     * 0 when only the copy's own count changed (a lower name linked to it in the upper).
+     */
+    void namesChanged(long ino, int delta, UpperFormat format) {
+        Copy c = copies().get(ino);
+        if (c == null) return;
+        Copy now = new Copy(c.key, c.unionNames + delta);
+        copies().put(ino, now);
+        String path = dir + "/" + c.key;
+        Stat st = Posix.lstatOrNull(path);
+        if (st != null) format.setLinkCount(path, now.unionNames, st.nlink());
+    }
+
+    private Map<Long, Copy> copies() {
+        Map<Long, Copy> c = copies;
+        if (c != null) return c;
+        synchronized (this) {
+            if (copies == null) copies = readCopies();
+            return copies;
+        }
+    }
+
+    private Map<Long, Copy> readCopies() {
+        Map<Long, Copy> byIno = new ConcurrentHashMap<>();
+        for (String key : keys) {
+            String path = dir + "/" + key;
+            Stat st = Posix.lstatOrNull(path);
+            if (st != null) byIno.put(st.ino(), new Copy(key, recordedNames(Markers.linkCount(path), st.nlink())));
+        }
+        return byIno;
+    }
+
+    /**
+     * The union's count recorded on a copy ({@code U+n}: relative to the copy's own count), or,
+     * without one that makes sense, the copy's own count, as overlayfs falls back to.
+     */
+    static long recordedNames(String recorded, long own) {
+        if (recorded == null || recorded.length() < 3 || recorded.charAt(0) != 'U') return own;
+        char sign = recorded.charAt(1);
+        if (sign != '+' && sign != '-') return own;
+        try {
+            long n = own + Long.parseLong(recorded.substring(1));
+            return n > 0 ? n : own;
+        } catch (NumberFormatException e) {
+            return own;
+        }
     }
 
     /** Whether any lower inode has a copy here. */

@@ -55,6 +55,9 @@ public final class UnionFs {
     private Stat madeDirStat;
     /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
     private boolean prefetch;
+    /** Directories the writer copied up, for {@link #directoriesCopiedUp} once it is done. */
+    private final List<String> copiedDirectories = new ArrayList<>();
+    private Consumer<List<String>> directoriesCopiedUp = paths -> { };
 
     private UnionFs(UnionView view, UpperFormat format, CopyUp copyUp) {
         this.view = view;
@@ -89,6 +92,16 @@ public final class UnionFs {
         prefetch = on;
     }
 
+    /**
+     * Set before the mount serves requests: told, once each change is done, of the directories
+     * it copied up besides the ones it names (parents of what it changed). Such a directory now
+     * merges with its lower copy and shows st_nlink 1, a change the kernel's cache of its
+     * attributes has not seen.
+     */
+    public void onDirectoriesCopiedUp(Consumer<List<String>> listener) {
+        directoriesCopiedUp = listener;
+    }
+
     /** Set before the mount serves requests: whether copy-ups are synced to disk ({@link CopyUp}). */
     public void durableCopyUps(boolean on) {
         copyUp.durable(on);
@@ -104,11 +117,10 @@ public final class UnionFs {
 
     // ---- reading -------------------------------------------------------------------------------
 
-    /** stat of a merged path, with the union's inode number. */
+    /** stat of a merged path, with the union's inode number and link count ({@link UnionView#attributes}). */
     public Stat getattr(String path) {
         return reading(() -> {
-            Node n = view.require(path);
-            return n.stat.withIno(view.inode(n));
+            return view.attributes(view.require(path));
         });
     }
 
@@ -119,7 +131,7 @@ public final class UnionFs {
     public Stat find(String path) {
         return reading(() -> {
             Node n = view.lookup(path);
-            if (n != null) return n.stat.withIno(view.inode(n));
+            if (n != null) return view.attributes(n);
             if (!path.isEmpty()) {
                 Node parent = view.lookup(RelPath.parent(path));
                 if (parent != null && !parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
@@ -295,7 +307,9 @@ public final class UnionFs {
             if (src.isDirectory()) throw new FsException(Errno.EPERM, "/" + from);
             if (view.lookup(to) != null) throw new FsException(Errno.EEXIST, "/" + to);
             String real = copyUp(src, true);
+            long copy = index != null && index.inUse() ? indexCopy(Posix.lstat(real).ino()) : -1;
             place(to, src.stat.mode(), null, unopened(at -> Posix.link(real, at)));
+            namesChanged(copy, +1);
             return null;
         });
     }
@@ -454,9 +468,16 @@ public final class UnionFs {
     /**
      * Removes a name from the merged view: its upper entry goes (a directory with the whiteouts
      * inside it), and if the lowers hold the name a whiteout takes its place, swapped in
-     * atomically where the format allows.
+     * atomically where the format allows. A name of an index copy counts no more for it.
      */
     private void remove(Node n) {
+        indexBeforeRemoving(n);
+        long copy = indexCopy(n);
+        removeName(n);
+        namesChanged(copy, -1);
+    }
+
+    private void removeName(Node n) {
         String name = RelPath.name(n.path);
         Node parent = view.require(RelPath.parent(n.path));
         boolean lowerHasIt = view.childBelowUpper(parent, name) != null;
@@ -472,7 +493,6 @@ public final class UnionFs {
         String parentReal = upperDir(parent);
         String real = parentReal + "/" + name;
         if (!inUpper) {
-            indexBeforeRemoving(n);
             format.writeWhiteout(parentReal, name);
             return;
         }
@@ -524,6 +544,7 @@ public final class UnionFs {
             if (renamedAlone(src, srcParent, dst, dstParent, to)) return null;
             changeStructure();
             if (dst != null) indexBeforeRemoving(dst);
+            long replaced = dst != null ? indexCopy(dst) : -1;
             String redirect = src.isDirectory() && hasLowerPart(src) ? redirectTo(from) : null;
             boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
             String srcReal = copyUp(src, true);
@@ -557,6 +578,7 @@ public final class UnionFs {
             }
             if (whiteoutSource) format.writeWhiteout(RelPath.parent(srcReal), RelPath.name(from));
             if (aside != null) WorkDir.removeTree(aside);
+            namesChanged(replaced, -1);
             return null;
         });
     }
@@ -663,7 +685,10 @@ public final class UnionFs {
             if (resizes) Posix.truncate(real, change.size());
             long[] t = change.times();
             if (t != null) Posix.utimens(real, t[0], t[1], t[2], t[3]);
-            return Posix.lstat(real).withIno(ino);
+            // A directory copied up now merges with its lower copy.
+            boolean merged = n.sourceCount() > 1 || n.layer != 0;
+            Stat st = Posix.lstat(real);
+            return st.withInoAndNlink(ino, view.nlink(st, merged, true));
         });
     }
 
@@ -751,11 +776,13 @@ public final class UnionFs {
         String parentReal = upperDir(view.require(RelPath.parent(n.path)));
         String dst = parentReal + "/" + RelPath.name(n.path);
         long origin = view.inode(n);
+        if (n.isDirectory()) copiedDirectories.add(n.path);
         if (n.indexed) {
             copyUp.linkUp(n.realPath, dst);
+            namesChanged(n.stat.ino(), 0); // a name the union already counted, now the copy's too
         } else if (needsIndex(n)) {
             copyUp.copyIndexed(n.realPath, n.stat, index.pathFor(n.stat), dst, origin);
-            index.added(n.stat);
+            index.added(n.stat, format);
         } else {
             copyUp.copy(n.realPath, n.stat, dst, origin, withData);
         }
@@ -771,7 +798,29 @@ public final class UnionFs {
         if (n.layer == 0 || n.indexed || !needsIndex(n)) return;
         changeStructure();
         copyUp.copyToIndex(n.realPath, n.stat, index.pathFor(n.stat), view.inode(n));
-        index.added(n.stat);
+        index.added(n.stat, format);
+    }
+
+    /**
+     * The inode number of the index copy whose names the union counts ({@link HardlinkIndex}) for
+     * a node's name, or -1: a lower name already indexed, an upper name linked to a copy, or a
+     * lower name whose inode was copied into the index since it was looked up.
+     */
+    private long indexCopy(Node n) {
+        if (index == null || n.isDirectory()) return -1;
+        if (n.indexed || n.layer == 0) return indexCopy(n.stat.ino());
+        String copy = HardlinkIndex.applies(n.stat) ? index.find(n.stat) : null;
+        return copy == null ? -1 : Posix.lstat(copy).ino();
+    }
+
+    /** {@code ino} if it is an upper inode with a copy in the index, else -1. */
+    private long indexCopy(long ino) {
+        return index != null && index.inUse() && index.unionNames(ino) >= 0 ? ino : -1;
+    }
+
+    /** The union shows {@code delta} more names of index copy {@code copy} (nothing if -1). */
+    private void namesChanged(long copy, int delta) {
+        if (copy >= 0) index.namesChanged(copy, delta, format);
     }
 
     /** Whether a lower entry's copy belongs in the hard-link index (overlayfs's ovl_need_index). */
@@ -822,6 +871,8 @@ public final class UnionFs {
         madeFile = null;
         madeDir = null;
         madeInPlace = null;
+        copiedDirectories.clear();
+        List<String> copiedDirs = List.of();
         try {
             if (structuralFromStart) changeStructure();
             T result = op.get();
@@ -838,7 +889,9 @@ public final class UnionFs {
                 if (done && madeFile != null) upper.madeFile(madeFile);
                 if (done && madeDir != null) upper.madeDirectory(madeDir, madeDirStat);
             }
+            if (!copiedDirectories.isEmpty()) copiedDirs = List.copyOf(copiedDirectories);
             write.unlock();
+            if (!copiedDirs.isEmpty()) directoriesCopiedUp.accept(copiedDirs);
         }
     }
 

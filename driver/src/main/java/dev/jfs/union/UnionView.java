@@ -455,6 +455,30 @@ public final class UnionView {
         return Posix.getxattr(n.realPath, name);
     }
 
+    // ---- what stat shows -----------------------------------------------------------------------
+
+    /** The stat the union shows for a node: its entry's, with the union's inode number and link count. */
+    public Stat attributes(Node n) {
+        return n.stat.withInoAndNlink(inode(n), nlink(n.stat, n.sourceCount() > 1, n.indexed || n.layer == 0 && hasUpper));
+    }
+
+    /**
+     * st_nlink as overlayfs shows it: 1 for a directory merged from several layers (counting the
+     * subdirectories of every layer is not worth it, and 1 tells {@code find} not to guess from
+     * it); for a copy in the hard-link index, the names the union shows for it
+     * ({@link HardlinkIndex}); otherwise the entry's own count.
+     *
+     * @param inUpper whether {@code st} is of an upper inode (a name in the upper, or an index copy)
+     */
+    long nlink(Stat st, boolean mergedDirectory, boolean inUpper) {
+        if (st.isDirectory()) return mergedDirectory ? 1 : st.nlink();
+        if (inUpper && index != null && index.inUse()) {
+            long names = index.unionNames(st.ino());
+            if (names >= 0) return names;
+        }
+        return st.nlink();
+    }
+
     // ---- inode numbers -------------------------------------------------------------------------
 
     /**

@@ -3,8 +3,10 @@ package dev.jfs.fuse.adapter;
 import dev.jfs.fuse.protocol.Attr;
 import dev.jfs.fuse.protocol.Attr.Timeout;
 import dev.jfs.fuse.protocol.Reply;
+import dev.jfs.fuse.session.FuseDevice;
 import dev.jfs.posix.Stat;
 import dev.jfs.union.UnionFs;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -20,6 +22,8 @@ final class Mounted {
     final OpenFiles files = new OpenFiles();
     final Timeout entryTimeout, attrTimeout, negativeTimeout;
     private final ReentrantReadWriteLock namespace = new ReentrantReadWriteLock();
+    /** The connection, once INIT is done: for telling the kernel of changes it did not see. */
+    private volatile FuseDevice device;
 
     Mounted(UnionFs union, double entrySeconds, double attrSeconds, double negativeSeconds) {
         this.union = union;
@@ -27,6 +31,24 @@ final class Mounted {
         this.entryTimeout = Timeout.of(entrySeconds);
         this.attrTimeout = Timeout.of(attrSeconds);
         this.negativeTimeout = Timeout.of(negativeSeconds);
+        union.onDirectoriesCopiedUp(this::attributesChanged);
+    }
+
+    void connected(FuseDevice device) {
+        this.device = device;
+    }
+
+    /**
+     * The kernel forgets what it caches of the attributes of the nodes at these paths: a change
+     * of other names altered them (a directory copied up as a parent now shows st_nlink 1).
+     */
+    private void attributesChanged(List<String> paths) {
+        FuseDevice d = device;
+        if (d == null) return;
+        for (String p : paths) {
+            FsNode n = nodes.atPath(p);
+            if (n != null) d.invalidateAttributes(n.id);
+        }
     }
 
     ReentrantReadWriteLock.ReadLock shared() {

@@ -144,6 +144,16 @@ final class NodeTable {
         return byName.get(new FsNode.Link(parent, name));
     }
 
+    /** The node the kernel knows at union path {@code path}, or null if it knows none there. */
+    synchronized FsNode atPath(String path) {
+        FsNode n = root;
+        for (String name : path.split("/")) {
+            n = byName.get(new FsNode.Link(n, name));
+            if (n == null) return null;
+        }
+        return n;
+    }
+
     /** Whether the node still has a name (else only its open files reach it). */
     synchronized boolean named(FsNode n) {
         return n == root || n.hasLinks();

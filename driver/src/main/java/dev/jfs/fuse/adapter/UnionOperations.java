@@ -21,9 +21,11 @@ public final class UnionOperations implements Operations {
     private final NameRequests names;
     private final FileRequests files;
     private final DirectoryRequests directories;
+    private final Mounted mounted;
 
     public UnionOperations(UnionFs union, double entryTimeout, double attrTimeout, double negativeTimeout) {
         Mounted m = new Mounted(union, entryTimeout, attrTimeout, negativeTimeout);
+        this.mounted = m;
         this.names = new NameRequests(m);
         this.files = new FileRequests(m, names);
         this.directories = new DirectoryRequests(m, names);
@@ -32,6 +34,7 @@ public final class UnionOperations implements Operations {
     @Override
     public void initialized(Negotiated negotiated, FuseDevice device) {
         files.passthrough(negotiated.passthrough(), device);
+        mounted.connected(device);
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.jfs.fuse.session;
 import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Posix;
+import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
 
 /**
  * One descriptor on a mount's FUSE connection: requests are read from it and each answer must be
@@ -68,6 +70,26 @@ public final class FuseDevice implements AutoCloseable {
         } catch (FsException e) {
             return false;
         }
+    }
+
+    /** FUSE_NOTIFY_INVAL_INODE, sent in the error field of a message whose unique is 0. */
+    private static final int NOTIFY_INVAL_INODE = 2;
+    private static final int NOTIFY_INVAL_INODE_LENGTH = 16 + 24;
+
+    /**
+     * Tells the kernel to forget the attributes it caches of node {@code nodeid} (not its page
+     * cache: offset -1), for a change the kernel did not see happen to it. Safe from inside a
+     * request: the kernel takes no lock a request holds. False if the kernel does not know the node.
+     */
+    public boolean invalidateAttributes(long nodeid) {
+        Pointer msg = Memory.allocateDirect(Runtime.getSystemRuntime(), NOTIFY_INVAL_INODE_LENGTH, true);
+        msg.putInt(0, NOTIFY_INVAL_INODE_LENGTH);
+        msg.putInt(4, NOTIFY_INVAL_INODE);
+        msg.putLong(8, 0);
+        msg.putLong(16, nodeid);
+        msg.putLong(24, -1);
+        msg.putLong(32, 0);
+        return write(msg, NOTIFY_INVAL_INODE_LENGTH);
     }
 
     /** _IOW(229, 1, struct fuse_backing_map) and _IOW(229, 2, u32): FUSE passthrough's backing files. */

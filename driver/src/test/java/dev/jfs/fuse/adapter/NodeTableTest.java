@@ -35,6 +35,19 @@ class NodeTableTest {
     }
 
     @Test
+    void aPathFindsTheNodeTheKernelHoldsThereOrNone() {
+        FsNode a = table.found(table.root(), "a", dir(10));
+        FsNode b = table.found(a, "b", dir(11));
+        assertSame(b, table.atPath("a/b"));
+        assertSame(a, table.atPath("a"));
+        assertNull(table.atPath("a/c"), "never looked up");
+        assertNull(table.atPath("x/b"));
+        table.renamed(a, "b", table.root(), "b2");
+        assertNull(table.atPath("a/b"));
+        assertSame(b, table.atPath("b2"));
+    }
+
+    @Test
     void aFileWithManyNamesKeepsEachUntilRemoved() {
         FsNode first = null;
         for (int i = 0; i < 40; i++) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The differential test: seeded random operations applied through a jfs mount and through a
  * kernel overlayfs mount (redirect_dir=on,index=on) of copies of the same layers. Every
  * operation must give the same result (success or the same errno), and every few operations the
- * two merged trees must be equal. In stages: each stage's upper becomes the next stage's top
+ * two merged trees must be equal, link counts included. In stages: each stage's upper becomes the next stage's top
  * lower (what jfs wrote, jfs reads back), and each stage ends with an unmount and remount.
  * -Djfs.diff.seeds=N, -Djfs.diff.ops=N, -Djfs.diff.stages=N make it longer; -Djfs.diff.first=S
  * starts at seed S instead of 1 (to run seeds not run before, or one seed again).
@@ -151,9 +151,9 @@ class KernelDifferentialTest {
     }
 
         private void compare(long seed, String when, List<String> log) throws Exception {
-        TreeMap<String, String> k = Tree.snapshot(kmnt), j;
+        TreeMap<String, String> k = Tree.snapshot(kmnt, true), j;
         try {
-            j = Tree.snapshot(jmnt);
+            j = Tree.snapshot(jmnt, true);
         } catch (Exception e) { // the kernel's tree could be walked, jfs's not: a divergence too
             divergences++;
             throw new AssertionError("seed " + seed + ", " + when + ": walking the jfs tree failed: " + e.getMessage()

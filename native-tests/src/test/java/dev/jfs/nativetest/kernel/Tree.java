@@ -13,25 +13,31 @@ import java.util.TreeMap;
 
 /**
  * What a user can see of a merged tree, path by path: type, permissions, owner, size and content
- * of files, link targets, user xattrs, file capabilities (on symlinks too). Not times, inode
- * numbers, link counts or directory sizes,
- * which legitimately differ between two filesystems.
+ * of files, link targets, user xattrs, file capabilities (on symlinks too), and link counts when
+ * asked. Not times, inode numbers or directory sizes, which legitimately differ between two
+ * filesystems.
  */
 public final class Tree {
     private Tree() {}
 
     public static TreeMap<String, String> snapshot(Path root) throws Exception {
+        return snapshot(root, false);
+    }
+
+    /** With {@code linkCounts}, st_nlink too: of two mounts of the same layers, which must agree on it. */
+    public static TreeMap<String, String> snapshot(Path root, boolean linkCounts) throws Exception {
         TreeMap<String, String> out = new TreeMap<>();
-        walk(root.toString(), "", out);
+        walk(root.toString(), "", linkCounts, out);
         return out;
     }
 
-    private static void walk(String root, String rel, Map<String, String> out) throws Exception {
+    private static void walk(String root, String rel, boolean linkCounts, Map<String, String> out) throws Exception {
         String real = rel.isEmpty() ? root : root + "/" + rel;
         Stat st = Posix.lstat(real);
         StringBuilder d = new StringBuilder();
         d.append(Integer.toOctalString(st.type() >> 12)).append(' ').append(Integer.toOctalString(st.permissions()))
                 .append(' ').append(st.uid()).append(':').append(st.gid());
+        if (linkCounts) d.append(" nlink=").append(st.nlink());
         if (st.isRegular()) d.append(" size=").append(st.size()).append(" sha=").append(sha(Path.of(real)));
         if (st.isSymlink()) d.append(" -> ").append(Posix.readlink(real));
         if (st.type() == Stat.S_IFCHR || st.type() == Stat.S_IFBLK) d.append(" rdev=").append(st.rdev());
@@ -43,7 +49,7 @@ public final class Tree {
         if (cap != null) d.append(" cap=").append(HexFormat.of().formatHex(cap));
         out.put("/" + rel, d.toString());
         if (st.isDirectory()) {
-            for (DirEntry e : Posix.readDir(real)) walk(root, rel.isEmpty() ? e.name() : rel + "/" + e.name(), out);
+            for (DirEntry e : Posix.readDir(real)) walk(root, rel.isEmpty() ? e.name() : rel + "/" + e.name(), linkCounts, out);
         }
     }
 
