@@ -96,27 +96,23 @@ public final class Names {
      * {@link String#getBytes} makes it.
      */
     public static byte[] encode(String s) {
-        int len = s.length();
-        boolean surrogates = false;
-        for (int i = 0; i < len; i++) {
-            if (Character.isSurrogate(s.charAt(i))) {
-                surrogates = true;
-                break;
-            }
-        }
-        // Without surrogates, the JDK's UTF-8 (its fast path) gives exactly these bytes.
-        if (!surrogates) return s.getBytes(StandardCharsets.UTF_8);
+        // The JDK's UTF-8 (its fast path) gives exactly these bytes where the name has no lone
+        // surrogate, and it writes '?' for each one: only a name with a '?' needs the loop below.
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (!contains(utf8, (byte) '?')) return utf8;
+        char[] chars = s.toCharArray(); // indexed directly: charAt per character costs a call on C1
+        int len = chars.length;
         byte[] out = new byte[len * 3];
         int n = 0;
         for (int i = 0; i < len; i++) {
-            char c = s.charAt(i);
+            char c = chars[i];
             if (c < 0x80) {
                 out[n++] = (byte) c;
             } else if (c < 0x800) {
                 out[n++] = (byte) (0xC0 | (c >> 6));
                 out[n++] = (byte) (0x80 | (c & 0x3f));
-            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
-                int cp = Character.toCodePoint(c, s.charAt(++i));
+            } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(chars[i + 1])) {
+                int cp = Character.toCodePoint(c, chars[++i]);
                 out[n++] = (byte) (0xF0 | (cp >> 18));
                 out[n++] = (byte) (0x80 | ((cp >> 12) & 0x3f));
                 out[n++] = (byte) (0x80 | ((cp >> 6) & 0x3f));
@@ -132,6 +128,13 @@ public final class Names {
             }
         }
         return Arrays.copyOf(out, n);
+    }
+
+    private static boolean contains(byte[] b, byte value) {
+        for (byte x : b) {
+            if (x == value) return true;
+        }
+        return false;
     }
 
     /** Whether {@code c} is a lone surrogate standing for a byte that was not valid UTF-8. */

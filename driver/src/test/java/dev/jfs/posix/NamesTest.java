@@ -63,6 +63,14 @@ class NamesTest {
     }
 
     @Test
+    void aRealQuestionMarkBesideEscapedBytesKeepsBoth() {
+        // '?' is also what the JDK writes for a lone surrogate: a name with both takes the slow way
+        byte[] b = bytes('?', 0xff, 'a', '?', 0xc3, 0xa9, 0xf0, 0x9f, 0x98, 0x80, 0x80);
+        assertArrayEquals(b, Names.encode(Names.decode(b)));
+        assertArrayEquals(bytes('?', 'x'), Names.encode("?x"));
+    }
+
+    @Test
     void surrogatesNoDecodedNameHoldsBecomeQuestionMarks() {
         assertArrayEquals(bytes('a', '?', 'b'), Names.encode("a\ud800b"));
         assertArrayEquals(bytes('?'), Names.encode("\udc7f"));

@@ -68,11 +68,10 @@ public final class Request {
     /** Length of the NUL-terminated string at {@code at}, without its NUL. */
     public int stringLength(int at) {
         need(at + 1);
-        int end = HEADER + at;
-        int limit = length;
-        while (end < limit && buf.getByte(end) != 0) end++;
-        if (end >= limit) throw new FsException(Errno.EINVAL, "unterminated name in " + Opcode.name(opcode()));
-        return end - HEADER - at;
+        // one memchr, not a call into the buffer per byte: names run up to NAME_MAX bytes and more
+        int n = buf.indexOf(HEADER + at, (byte) 0, bodyLength() - at);
+        if (n < 0) throw new FsException(Errno.EINVAL, "unterminated name in " + Opcode.name(opcode()));
+        return n;
     }
 
     /** The NUL-terminated name at {@code at}, its bytes kept exactly (see {@link Names}). */
