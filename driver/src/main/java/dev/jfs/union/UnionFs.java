@@ -596,10 +596,12 @@ public final class UnionFs {
         if (view.childBelowUpper(srcParent, RelPath.name(src.path)) != null) return false;
         Probe there = view.upperProbe(dstParent, to);
         if (there.kind() == Probe.Kind.WHITEOUT || there.isDirectory()) return false;
+        long replaced = dst != null ? indexCopy(dst) : -1;
         changeLeaf(src.path);
         changeLeaf(to);
         Posix.rename(src.realPath, dstParent.realPath + "/" + RelPath.name(to));
         if (dst != null) upper.forgetOrigin(dst.stat.ino());
+        namesChanged(replaced, -1); // the name replaced was one of an index copy's
         return true;
     }
 

@@ -106,6 +106,19 @@ class UnionLinkCountTest {
     }
 
     @Test
+    void aNewFileRenamedOverAnUpperNameOfTheCopyCountsOneFewer() throws Exception {
+        threeNames();
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.link("links/a", "made"); // copied up, indexed; "made" only the upper has
+        assertNames(fs, 4, "links/a", "links/b", "other/c", "made");
+        dev.jfs.posix.Posix.close(fs.create("new", 0644, 0, null).fd());
+        fs.rename("new", "made"); // upper file over upper name, in upper directories: the quick rename
+        assertNames(fs, 3, "links/a", "links/b", "other/c");
+        assertEquals(1, nlink(fs, "made"));
+        assertNames(open(UpperFormat.KERNEL), 3, "links/a", "links/b", "other/c");
+    }
+
+    @Test
     void aCountRecordedRelativeToTheCopysOwnIsReadAsOverlayfsReadsIt() {
         assertEquals(2, HardlinkIndex.recordedNames("U-1", 3));
         assertEquals(5, HardlinkIndex.recordedNames("U+2", 3));
