@@ -35,9 +35,7 @@ class KilledCopyUpTest extends StackTest {
     @ParameterizedTest
     @EnumSource(Fs.class)
     void aProcessKilledDuringCopyUpLeavesNoCopy(Fs fs) throws Exception {
-        stack = Stack.mount(fs, tmp, lower);
-        Process opener = opening("");
-        awaitCopying(fs, opener);
+        Process opener = copyingUp(fs, "");
         opener.destroyForcibly();
         assertTrue(opener.waitFor(60, TimeUnit.SECONDS), fs + ": the killed process ended");
 
@@ -51,9 +49,7 @@ class KilledCopyUpTest extends StackTest {
     @ParameterizedTest
     @EnumSource(Fs.class)
     void aHandledSignalLetsTheCopyUpFinish(Fs fs) throws Exception {
-        stack = Stack.mount(fs, tmp, lower);
-        Process opener = opening("trap 'echo usr1' USR1; ");
-        awaitCopying(fs, opener);
+        Process opener = copyingUp(fs, "trap 'echo usr1' USR1; ");
         Processes.ok("kill", "-USR1", "" + opener.pid());
         assertTrue(opener.waitFor(120, TimeUnit.SECONDS), fs + ": the open ended");
         String out = new String(opener.getInputStream().readAllBytes());
@@ -63,9 +59,15 @@ class KilledCopyUpTest extends StackTest {
         assertEquals(SIZE, Files.size(stack.upper.resolve("big")), fs + ": the copy is whole in the upper");
     }
 
-    /** A shell whose own open for appending copies {@code big} up, then says so. */
-    private Process opening(String before) throws IOException {
-        return new ProcessBuilder("bash", "-c", before + "exec 3>>'" + stack.path("big") + "'; echo opened").start();
+    /**
+     * Mounts {@code fs} and starts a shell ({@code before} its open) whose own open for appending
+     * copies {@code big} up, then says so: returned once the copy is under way.
+     */
+    private Process copyingUp(Fs fs, String before) throws Exception {
+        stack = Stack.mount(fs, tmp, lower);
+        Process opener = new ProcessBuilder("bash", "-c", before + "exec 3>>'" + stack.path("big") + "'; echo opened").start();
+        awaitCopying(fs, opener);
+        return opener;
     }
 
     /**
