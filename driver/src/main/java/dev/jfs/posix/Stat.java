@@ -34,8 +34,7 @@ public record Stat(long dev, long ino, int mode, long nlink, int uid, int gid, l
     }
 
     public Stat withIno(long newIno) {
-        return new Stat(dev, newIno, mode, nlink, uid, gid, rdev, size, blksize, blocks,
-                atimeSec, atimeNsec, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec);
+        return withInoAndNlink(newIno, nlink);
     }
 
     /** This stat as the union shows it: its inode number and link count. */

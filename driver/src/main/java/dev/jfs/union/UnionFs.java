@@ -130,13 +130,8 @@ public final class UnionFs {
      */
     public Stat find(String path) {
         return reading(() -> {
-            Node n = view.lookup(path);
-            if (n != null) return view.attributes(n);
-            if (!path.isEmpty()) {
-                Node parent = view.lookup(RelPath.parent(path));
-                if (parent != null && !parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
-            }
-            return null;
+            Node n = view.find(path);
+            return n != null ? view.attributes(n) : null;
         });
     }
 
@@ -541,46 +536,55 @@ public final class UnionFs {
                 if (!src.isDirectory() && view.inode(src) == view.inode(dst)) return null; // same file
             }
             Node srcParent = view.require(RelPath.parent(from));
-            if (renamedAlone(src, srcParent, dst, dstParent, to)) return null;
-            changeStructure();
+            // A name replaced counts no more for its index copy, however the rename is made.
             if (dst != null) indexBeforeRemoving(dst);
             long replaced = dst != null ? indexCopy(dst) : -1;
-            String redirect = src.isDirectory() && hasLowerPart(src) ? redirectTo(from) : null;
-            boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
-            String srcReal = copyUp(src, true);
-            String dstParentReal = upperDir(view.require(RelPath.parent(to)));
-            String dstReal = dstParentReal + "/" + toName;
-            // Clear the target in the upper: an empty merged directory may still hold whiteouts.
-            String aside = null;
-            Probe there = upper.probe(to);
-            if (there.isDirectory()) {
-                aside = copyUp.tmpPath();
-                Posix.rename(dstReal, aside);
-                there = upper.probe(to);
-            }
-            if (src.isDirectory()) {
-                boolean lowersHoldTarget = view.childBelowUpper(view.require(RelPath.parent(to)), toName) != null;
-                if (redirect != null) format.setRedirect(srcReal, redirect);
-                else if (lowersHoldTarget && !Markers.isOpaque(srcReal)) format.makeOpaque(srcReal);
-            }
-            boolean whiteoutDevice = there.kind() == Probe.Kind.WHITEOUT && Posix.lstatOrNull(dstReal) != null;
-            if (src.isDirectory() && whiteoutDevice) {
-                Posix.rename(srcReal, dstReal, Posix.RENAME_EXCHANGE);
-                // The whiteout now sits at the source name: just what is needed there if the
-                // lowers hold that name too.
-                if (whiteoutSource) whiteoutSource = false;
-                else Posix.unlink(srcReal);
-            } else {
-                Posix.rename(srcReal, dstReal);
-                if (there.kind() == Probe.Kind.WHITEOUT && !whiteoutDevice) {
-                    Posix.unlink(dstParentReal + "/" + Markers.WHITEOUT_PREFIX + toName);
-                }
-            }
-            if (whiteoutSource) format.writeWhiteout(RelPath.parent(srcReal), RelPath.name(from));
-            if (aside != null) WorkDir.removeTree(aside);
+            if (!renamedAlone(src, srcParent, dst, dstParent, to)) renameWithMarkers(src, srcParent, from, to);
             namesChanged(replaced, -1);
             return null;
         });
+    }
+
+    /**
+     * A rename that may copy up, whiteout the old name, clear whiteouts or an emptied directory at
+     * the new one, or mark a directory opaque or redirected: every cache is forgotten.
+     */
+    private void renameWithMarkers(Node src, Node srcParent, String from, String to) {
+        String toName = RelPath.name(to);
+        changeStructure();
+        String redirect = src.isDirectory() && hasLowerPart(src) ? redirectTo(from) : null;
+        boolean whiteoutSource = view.childBelowUpper(srcParent, RelPath.name(from)) != null;
+        String srcReal = copyUp(src, true);
+        String dstParentReal = upperDir(view.require(RelPath.parent(to)));
+        String dstReal = dstParentReal + "/" + toName;
+        // Clear the target in the upper: an empty merged directory may still hold whiteouts.
+        String aside = null;
+        Probe there = upper.probe(to);
+        if (there.isDirectory()) {
+            aside = copyUp.tmpPath();
+            Posix.rename(dstReal, aside);
+            there = upper.probe(to);
+        }
+        if (src.isDirectory()) {
+            boolean lowersHoldTarget = view.childBelowUpper(view.require(RelPath.parent(to)), toName) != null;
+            if (redirect != null) format.setRedirect(srcReal, redirect);
+            else if (lowersHoldTarget && !Markers.isOpaque(srcReal)) format.makeOpaque(srcReal);
+        }
+        boolean whiteoutDevice = there.kind() == Probe.Kind.WHITEOUT && Posix.lstatOrNull(dstReal) != null;
+        if (src.isDirectory() && whiteoutDevice) {
+            Posix.rename(srcReal, dstReal, Posix.RENAME_EXCHANGE);
+            // The whiteout now sits at the source name: just what is needed there if the
+            // lowers hold that name too.
+            if (whiteoutSource) whiteoutSource = false;
+            else Posix.unlink(srcReal);
+        } else {
+            Posix.rename(srcReal, dstReal);
+            if (there.kind() == Probe.Kind.WHITEOUT && !whiteoutDevice) {
+                Posix.unlink(dstParentReal + "/" + Markers.WHITEOUT_PREFIX + toName);
+            }
+        }
+        if (whiteoutSource) format.writeWhiteout(RelPath.parent(srcReal), RelPath.name(from));
+        if (aside != null) WorkDir.removeTree(aside);
     }
 
     /**
@@ -596,12 +600,10 @@ public final class UnionFs {
         if (view.childBelowUpper(srcParent, RelPath.name(src.path)) != null) return false;
         Probe there = view.upperProbe(dstParent, to);
         if (there.kind() == Probe.Kind.WHITEOUT || there.isDirectory()) return false;
-        long replaced = dst != null ? indexCopy(dst) : -1;
         changeLeaf(src.path);
         changeLeaf(to);
         Posix.rename(src.realPath, dstParent.realPath + "/" + RelPath.name(to));
         if (dst != null) upper.forgetOrigin(dst.stat.ino());
-        namesChanged(replaced, -1); // the name replaced was one of an index copy's
         return true;
     }
 

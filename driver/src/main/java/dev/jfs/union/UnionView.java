@@ -240,11 +240,17 @@ public final class UnionView {
 
     /** Like {@link #lookup}, but ENOENT (or ENOTDIR for a non-directory parent) if nothing is there. */
     public Node require(String path) {
+        Node n = find(path);
+        if (n == null) throw new FsException(Errno.ENOENT, "/" + path);
+        return n;
+    }
+
+    /** {@link #lookup}, but a path through a file is ENOTDIR: null means nothing is there (ENOENT). */
+    public Node find(String path) {
         Node n = lookup(path);
-        if (n == null) {
-            Node parent = path.isEmpty() ? null : lookup(RelPath.parent(path));
-            int errno = parent != null && !parent.isDirectory() ? Errno.ENOTDIR : Errno.ENOENT;
-            throw new FsException(errno, "/" + path);
+        if (n == null && !path.isEmpty()) {
+            Node parent = lookup(RelPath.parent(path));
+            if (parent != null && !parent.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
         }
         return n;
     }

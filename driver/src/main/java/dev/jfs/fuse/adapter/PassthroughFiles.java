@@ -50,15 +50,10 @@ final class PassthroughFiles {
      * and for cached opens whether they drop the page cache.
      */
     private static final class Inode {
-        final FsNode node;
         int opens;
         int backingId;
         Object file;
         boolean dropsCache;
-
-        Inode(FsNode node) {
-            this.node = node;
-        }
     }
 
     private final Backings backings;
@@ -90,7 +85,7 @@ final class PassthroughFiles {
         Inode inode = inodes.get(node);
         boolean first = inode == null;
         if (first) {
-            inode = new Inode(node);
+            inode = new Inode();
             inodes.put(node, inode);
             if (candidate && enabled) start(inode, fd);
             if (inode.backingId > 0) node.pageCacheOutdated = true;

@@ -14,14 +14,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Interrupts {
     private final List<Cancellation> threads = new CopyOnWriteArrayList<>();
 
-    void serving(Request request) {
+    /** This thread serves {@code request}: its cancellation, to be told when it is served. */
+    Cancellation serving(Request request) {
         Cancellation c = Cancellation.current();
         if (c.keptBy(this)) threads.add(c);
         c.serving(request.unique(), request.pid());
-    }
-
-    void served() {
-        Cancellation.current().served();
+        return c;
     }
 
     /**

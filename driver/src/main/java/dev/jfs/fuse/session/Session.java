@@ -3,6 +3,7 @@ package dev.jfs.fuse.session;
 import dev.jfs.fuse.protocol.Opcode;
 import dev.jfs.fuse.protocol.Reply;
 import dev.jfs.fuse.protocol.Request;
+import dev.jfs.posix.Cancellation;
 import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
 import java.util.ArrayList;
@@ -227,11 +228,11 @@ public final class Session {
                 interrupts.interrupt(request.u64(0));
                 reply.none();
             } else {
-                interrupts.serving(request);
+                Cancellation serving = interrupts.serving(request);
                 try {
                     operations.serve(request, reply);
                 } finally {
-                    interrupts.served();
+                    serving.served();
                 }
             }
         } catch (FsException e) {
