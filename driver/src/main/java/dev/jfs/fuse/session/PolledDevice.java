@@ -22,11 +22,13 @@ final class PolledDevice {
     final int fd;
     private final long spinNanos;
     private final Pointer pollFd;
+    private final CpuCrowding crowding;
 
     /** On any non-blocking descriptor; tests use a pipe. */
-    PolledDevice(int fd, long spinNanos, Runtime runtime) {
+    PolledDevice(int fd, long spinNanos, Runtime runtime, CpuCrowding crowding) {
         this.fd = fd;
         this.spinNanos = spinNanos;
+        this.crowding = crowding;
         this.pollFd = Memory.allocateDirect(runtime, 8, true);
         pollFd.putInt(0, fd);
         pollFd.putShort(4, POLLIN);
@@ -44,15 +46,15 @@ final class PolledDevice {
             Posix.close(fd);
             return null;
         }
-        return new PolledDevice(fd, spinNanos, runtime);
+        return new PolledDevice(fd, spinNanos, runtime, CpuCrowding.ofThisMachine());
     }
 
     /** How long the last call waited for its request: what the next wait is expected to be. */
     private long lastWait;
 
-    /** Whether the next call asks for a while before it sleeps. */
-    boolean asksFirst() {
-        return lastWait < spinNanos;
+    /** Whether a call now asks for a while before it sleeps. */
+    boolean asksFirst(long now) {
+        return lastWait < spinNanos && !crowding.crowded(now);
     }
 
     /**
@@ -63,11 +65,12 @@ final class PolledDevice {
      * for its own work) would have it ask in vain after every request, each ask a system call,
      * on CPU that such a program and the kernel need. Cold tar of 50k files, daemon CPU: 12-18 s
      * asking after every request, 10 s asking only after quick ones, 9 s never asking; creating
-     * 10k files kept what asking gains (3.2-3.4 s against 3.6-4.1 s never asking).
+     * 10k files kept what asking gains (3.2-3.4 s against 3.6-4.1 s never asking). Nor does it
+     * ask while the machine has more runnable threads than CPUs ({@link CpuCrowding}).
      */
     int next(Pointer buf, long size) {
         long start = System.nanoTime();
-        boolean asking = asksFirst();
+        boolean asking = asksFirst(start);
         while (true) {
             int n;
             try {

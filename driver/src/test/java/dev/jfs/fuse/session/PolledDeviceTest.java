@@ -27,11 +27,13 @@ class PolledDeviceTest {
     final Pointer buf = Memory.allocateDirect(runtime, 64);
     int[] pipe;
     PolledDevice device;
+    /** Runnable threads on the pretended machine of 2 CPUs. */
+    int runnable = 1;
 
     @BeforeEach
     void open() {
         pipe = Posix.pipe();
-        device = new PolledDevice(pipe[0], SPIN, runtime);
+        device = new PolledDevice(pipe[0], SPIN, runtime, new CpuCrowding(() -> runnable, 2));
     }
 
     @AfterEach
@@ -66,21 +68,39 @@ class PolledDeviceTest {
 
     @Test
     void asksWhileRequestsComeBackToBackAndSleepsAtOnceAfterALongWait() {
-        assertTrue(device.asksFirst(), "a new thread asks first");
+        assertTrue(device.asksFirst(System.nanoTime()), "a new thread asks first");
         send(1);
         assertEquals(1, next());
-        assertTrue(device.asksFirst(), "the request was there at once");
+        assertTrue(device.asksFirst(System.nanoTime()), "the request was there at once");
 
         sendLater(2, LONG_WAIT_MILLIS);
         assertEquals(2, next());
-        assertFalse(device.asksFirst(), "the request took 300 ms to come: sleep at once next time");
+        assertFalse(device.asksFirst(System.nanoTime()), "the request took 300 ms to come: sleep at once next time");
 
         sendLater(3, LONG_WAIT_MILLIS);
         assertEquals(3, next()); // asleep in poll, woken by the request
-        assertFalse(device.asksFirst());
+        assertFalse(device.asksFirst(System.nanoTime()));
 
         send(4);
         assertEquals(4, next());
-        assertTrue(device.asksFirst(), "back to back again: ask first");
+        assertTrue(device.asksFirst(System.nanoTime()), "back to back again: ask first");
+    }
+
+    @Test
+    void sleepsAtOnceWhileTheMachineHasMoreRunnableThreadsThanCpus() {
+        send(1);
+        assertEquals(1, next());
+        assertTrue(device.asksFirst(System.nanoTime()));
+
+        runnable = 6;
+        long now = System.nanoTime();
+        for (int i = 1; i <= 8; i++) device.asksFirst(now + i * CpuCrowding.SAMPLE_NANOS);
+        assertFalse(device.asksFirst(now + 9 * CpuCrowding.SAMPLE_NANOS), "every CPU busy: no asking");
+        send(2);
+        assertEquals(2, next(), "a crowded machine still gets its requests");
+
+        runnable = 1;
+        for (int i = 10; i <= 30; i++) device.asksFirst(now + i * CpuCrowding.SAMPLE_NANOS);
+        assertTrue(device.asksFirst(now + 31 * CpuCrowding.SAMPLE_NANOS), "a CPU idle again: ask first");
     }
 }
