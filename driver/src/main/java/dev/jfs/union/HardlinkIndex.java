@@ -89,11 +89,29 @@ public final class HardlinkIndex {
     void namesChanged(long ino, int delta, UpperFormat format) {
         Copy c = copies().get(ino);
         if (c == null) return;
-        Copy now = new Copy(c.key, c.unionNames + delta);
-        copies().put(ino, now);
         String path = dir + "/" + c.key;
         Stat st = Posix.lstatOrNull(path);
+        long names = c.unionNames + delta;
+        if (names <= 0 && st != null && st.nlink() == 1) {
+            removeCopy(ino, c);
+            return;
+        }
+        // No name left by the count while upper names still link the copy: as overlayfs, trust
+        // the copy's own count (less the index's name) rather than lose what those names show.
+        if (names <= 0 && st != null) names = st.nlink() - 1;
+        Copy now = new Copy(c.key, names);
+        copies().put(ino, now);
         if (st != null) format.setLinkCount(path, now.unionNames, st.nlink());
+    }
+
+    /**
+     * The union shows no name of the copy any more and no upper name links it: it goes, as
+     * overlayfs removes an index entry whose last name went. Open descriptors keep reading it.
+     */
+    private void removeCopy(long ino, Copy c) {
+        keys.remove(c.key);
+        copies().remove(ino);
+        Posix.unlink(dir + "/" + c.key);
     }
 
     private Map<Long, Copy> copies() {

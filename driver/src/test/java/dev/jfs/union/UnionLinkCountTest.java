@@ -118,6 +118,50 @@ class UnionLinkCountTest {
         assertNames(open(UpperFormat.KERNEL), 3, "links/a", "links/b", "other/c");
     }
 
+
+    String[] indexEntries() {
+        String[] names = layers.work().resolve("jfs-index").toFile().list();
+        return names == null ? new String[0] : names;
+    }
+
+    @ParameterizedTest
+    @EnumSource(UpperFormat.class)
+    void theIndexCopyGoesWithTheLastNameTheUnionShowsAsOnOverlayfs(UpperFormat format) throws Exception {
+        threeNames();
+        UnionFs fs = open(format);
+        fs.setattr("links/a", UnionFs.Attributes.NONE.withMode(0600)); // copied up and indexed
+        fs.link("links/a", "made");
+        assertEquals(1, indexEntries().length);
+        int fd = fs.open("made", dev.jfs.posix.Posix.O_RDONLY);
+        try {
+            for (String p : new String[] {"links/a", "links/b", "other/c"}) fs.unlink(p);
+            assertEquals(1, indexEntries().length, "one name left");
+            assertNames(fs, 1, "made");
+            fs.unlink("made");
+            assertEquals(0, indexEntries().length, "no name left: the copy is gone from the index");
+            byte[] got = new byte[16];
+            int n = dev.jfs.posix.Posix.readFully(fd, got);
+            assertEquals("one\n", new String(got, 0, n), "an open descriptor still reads it");
+        } finally {
+            dev.jfs.posix.Posix.close(fd);
+        }
+        UnionFs again = open(format);
+        for (String p : new String[] {"links/a", "links/b", "other/c", "made"}) assertNull(again.find(p), p);
+    }
+
+    @Test
+    void aLowerFileRemovedByEveryNameLeavesNoCopy() throws Exception {
+        threeNames();
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.unlink("links/a"); // copied into the index, under no name of the upper
+        fs.rename("links/b", "moved");
+        assertEquals(1, indexEntries().length);
+        fs.unlink("moved");
+        fs.unlink("other/c");
+        assertEquals(0, indexEntries().length);
+        assertNull(open(UpperFormat.KERNEL).find("other/c"));
+    }
+
     @Test
     void aCountRecordedRelativeToTheCopysOwnIsReadAsOverlayfsReadsIt() {
         assertEquals(2, HardlinkIndex.recordedNames("U-1", 3));

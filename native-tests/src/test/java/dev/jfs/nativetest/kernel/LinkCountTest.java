@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * st_nlink of every name, compared with the kernel's overlayfs (redirect_dir=on,index=on) after
  * each step and after a remount: merged directories show 1, others their own count; a lower file
  * with several names counts the names the union shows, through link, unlink, rename, copy-up of
- * one or several names and whiteouts, never the index's own name of its upper copy.
+ * one or several names and whiteouts, never the index's own name of its upper copy. The work
+ * directory's index keeps as many copies as the kernel's: one goes with the last name it had.
  */
 class LinkCountTest {
     @TempDir Path tmp;
@@ -73,6 +74,9 @@ class LinkCountTest {
                         op("rename", "/single", "/g"), REMOUNT, op("rename", "/h2", "/f"), REMOUNT)),
                 Arguments.of("single name linked", List.of(
                         op("link", "/single", "/s2"), REMOUNT, op("unlink", "/single", null), REMOUNT)),
+                Arguments.of("every name removed", List.of(
+                        op("append", "/f", null), op("unlink", "/f", null), op("unlink", "/g", null), REMOUNT,
+                        op("unlink", "/h1", null), op("unlink", "/h2", null), op("unlink", "/d/h3", null), REMOUNT)),
                 Arguments.of("names in directories removed and renamed", List.of(
                         op("unlink", "/d/h3", null), op("rename", "/d", "/d2"), op("chmod", "/h2", null), REMOUNT,
                         op("rm-r", "/d2", null), REMOUNT)));
@@ -109,7 +113,7 @@ class LinkCountTest {
         try {
             Mounts.mountKernel(k, ku, kw, kmnt);
             Mounts.mountJfs(j, ju, jw, jmnt);
-            compare(kmnt, jmnt, "mounted");
+            compare(kmnt, jmnt, kw, jw, "mounted");
             for (Operation step : steps) {
                 done.add(step.toString());
                 if (step == REMOUNT) {
@@ -121,7 +125,7 @@ class LinkCountTest {
                     int kr = step.applyTo(kmnt.toString()), jr = step.applyTo(jmnt.toString());
                     assertEquals(kr, jr, step + ": errno on the kernel vs jfs");
                 }
-                compare(kmnt, jmnt, "after " + String.join(", ", done));
+                compare(kmnt, jmnt, kw, jw, "after " + String.join(", ", done));
             }
         } finally {
             forceUnmount(kmnt);
@@ -129,9 +133,19 @@ class LinkCountTest {
         }
     }
 
-    private static void compare(Path kmnt, Path jmnt, String when) {
+    private static void compare(Path kmnt, Path jmnt, Path kwork, Path jwork, String when) {
         Map<String, Long> kernel = linkCounts(kmnt), jfs = linkCounts(jmnt);
         assertEquals(kernel, jfs, "st_nlink of each name " + when);
+        assertEquals(indexCopies(kwork.resolve("index")), indexCopies(jwork.resolve("jfs-index")),
+                "copies in the work directory's index " + when);
+    }
+
+    /** Regular files in an index directory: the copies kept (the kernel's whiteouts there are not). */
+    static long indexCopies(Path index) {
+        if (!Files.isDirectory(index)) return 0;
+        return Posix.readDir(index.toString()).stream()
+                .filter(e -> Posix.lstat(index + "/" + e.name()).isRegular())
+                .count();
     }
 
     /** st_nlink of every name under a mount, the root too. */
