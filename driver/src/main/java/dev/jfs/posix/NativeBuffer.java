@@ -86,9 +86,12 @@ public final class NativeBuffer {
 
     /** The address of {@code length} bytes at {@code offset}; IndexOutOfBoundsException past the block. */
     private long at(long offset, int length) {
-        if (offset < 0 || offset > size - length) {
-            throw new IndexOutOfBoundsException("offset " + offset + " + " + length + " in " + size + " bytes");
-        }
+        // The message built elsewhere: C1 inlines only methods this small.
+        if (offset < 0 || offset > size - length) throw outside(offset, length);
         return address + offset;
+    }
+
+    private IndexOutOfBoundsException outside(long offset, int length) {
+        return new IndexOutOfBoundsException("offset " + offset + " + " + length + " in " + size + " bytes");
     }
 }

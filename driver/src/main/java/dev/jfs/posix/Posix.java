@@ -44,11 +44,20 @@ public final class Posix {
         O_DIRECTORY = AARCH64 ? 040000 : 0200000;
         O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
         O_DIRECT = AARCH64 ? 0200000 : 040000;
-        SCRATCH = ThreadLocal.withInitial(() -> new NativeBuffer(Memory.allocateDirect(RUNTIME, 4096)));
+        SCRATCH = ThreadLocal.withInitial(Posix::newScratch);
         IO_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
     }
 
     private Posix() {}
+
+    /** A thread's buffer for the structs of one call at a time (stat, times, xattr values). */
+    static NativeBuffer newScratch() {
+        return new NativeBuffer(Memory.allocateDirect(RUNTIME, 4096));
+    }
+
+    private static NativeBuffer scratch() {
+        return Thread.currentThread() instanceof PosixThread t ? t.scratch : SCRATCH.get();
+    }
 
     public static LibC libc() {
         return LIBC;
@@ -120,7 +129,7 @@ public final class Posix {
     // ---- attributes ----------------------------------------------------------------------------
 
     public static Stat lstat(String path) {
-        NativeBuffer scratch = SCRATCH.get();
+        NativeBuffer scratch = scratch();
         Pointer buf = scratch.pointer();
         byte[] p = cString(path);
         if (fits(p)) {
@@ -144,7 +153,7 @@ public final class Posix {
                 throw e;
             }
         }
-        NativeBuffer scratch = SCRATCH.get();
+        NativeBuffer scratch = scratch();
         if (LIBC.lstat(p, scratch.pointer()) < 0) {
             int e = errno();
             if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
@@ -154,7 +163,7 @@ public final class Posix {
     }
 
     public static Stat fstat(int fd) {
-        NativeBuffer scratch = SCRATCH.get();
+        NativeBuffer scratch = scratch();
         check(LIBC.fstat(fd, scratch.pointer()), "fstat", "fd " + fd);
         return readStat(scratch);
     }
@@ -208,7 +217,7 @@ public final class Posix {
 
     /** statvfs(3): bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax. */
     public static long[] statvfs(String path) {
-        Pointer buf = SCRATCH.get().pointer();
+        Pointer buf = scratch().pointer();
         try (At at = at(cString(path), "statvfs", path)) {
             check(LIBC.statvfs(at.viaProc(), buf), "statvfs", path);
         }
@@ -223,7 +232,7 @@ public final class Posix {
      */
     public static boolean refreshAttributes(String path) {
         try (At at = at(cString(path), "statx", path)) {
-            return LIBC.statx(at.dirfd(), at.name(), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get().pointer()) == 0;
+            return LIBC.statx(at.dirfd(), at.name(), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, scratch().pointer()) == 0;
         } catch (FsException e) {
             return false;
         }
@@ -253,7 +262,7 @@ public final class Posix {
 
     /** Sets times without following a final symlink; nanoseconds may be UTIME_NOW or UTIME_OMIT. */
     public static void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
-        NativeBuffer t = SCRATCH.get();
+        NativeBuffer t = scratch();
         t.putLong(0, atimeSec);
         t.putLong(8, atimeNsec);
         t.putLong(16, mtimeSec);
@@ -311,7 +320,7 @@ public final class Posix {
     }
 
     public static String readlink(String path) {
-        Pointer buf = SCRATCH.get().pointer();
+        Pointer buf = scratch().pointer();
         byte[] p = cString(path);
         long n;
         if (fits(p)) {
@@ -672,7 +681,7 @@ public final class Posix {
      * call: the kernel asks for security.capability before writes, one GETXATTR after another.
      */
     private static byte[] xattrValue(byte[] path, int fd, byte[] name, String shownPath) {
-        Pointer buf = SCRATCH.get().pointer();
+        Pointer buf = scratch().pointer();
         long n = getxattr(path, fd, name, buf, 4096);
         if (n < 0 && errno() == Errno.ERANGE) {
             long size = getxattr(path, fd, name, null, 0);

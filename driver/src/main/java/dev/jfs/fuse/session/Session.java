@@ -99,7 +99,7 @@ public final class Session {
                 FuseDevice d = own != null ? own : device; // no cloning: the threads share the device
                 loop = standby != null ? () -> standBy(d, standby, runtime) : () -> readAtWill(d, runtime);
             }
-            Thread t = new Thread(loop, "fuse-" + i);
+            Thread t = new dev.jfs.posix.PosixThread(loop, "fuse-" + i);
             t.setDaemon(true);
             t.start();
             threads.add(t);
