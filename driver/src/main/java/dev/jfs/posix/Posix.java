@@ -30,7 +30,7 @@ public final class Posix {
     private static final LibC LIBC;
     private static final Runtime RUNTIME;
     private static final boolean AARCH64;
-    private static final ThreadLocal<Pointer> SCRATCH;
+    private static final ThreadLocal<NativeBuffer> SCRATCH;
     private static final ThreadLocal<Pointer> IO_BUFFER;
 
     static {
@@ -44,11 +44,20 @@ public final class Posix {
         O_DIRECTORY = AARCH64 ? 040000 : 0200000;
         O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
         O_DIRECT = AARCH64 ? 0200000 : 040000;
-        SCRATCH = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 4096));
+        SCRATCH = ThreadLocal.withInitial(Posix::newScratch);
         IO_BUFFER = ThreadLocal.withInitial(() -> Memory.allocateDirect(RUNTIME, 64 * 1024));
     }
 
     private Posix() {}
+
+    /** A thread's buffer for the structs of one call at a time (stat, times, xattr values). */
+    static NativeBuffer newScratch() {
+        return new NativeBuffer(Memory.allocateDirect(RUNTIME, 4096));
+    }
+
+    private static NativeBuffer scratch() {
+        return Thread.currentThread() instanceof PosixThread t ? t.scratch : SCRATCH.get();
+    }
 
     public static LibC libc() {
         return LIBC;
@@ -120,7 +129,8 @@ public final class Posix {
     // ---- attributes ----------------------------------------------------------------------------
 
     public static Stat lstat(String path) {
-        Pointer buf = SCRATCH.get();
+        NativeBuffer scratch = scratch();
+        Pointer buf = scratch.pointer();
         byte[] p = cString(path);
         if (fits(p)) {
             check(LIBC.lstat(p, buf), "lstat", path);
@@ -129,7 +139,7 @@ public final class Posix {
                 check(LIBC.fstatat(at.dirfd(), at.name(), buf, AT_SYMLINK_NOFOLLOW), "lstat", path);
             }
         }
-        return readStat(buf);
+        return readStat(scratch);
     }
 
     /** lstat, or null if nothing is there (ENOENT, or a parent that is not a directory). */
@@ -143,22 +153,22 @@ public final class Posix {
                 throw e;
             }
         }
-        Pointer buf = SCRATCH.get();
-        if (LIBC.lstat(p, buf) < 0) {
+        NativeBuffer scratch = scratch();
+        if (LIBC.lstat(p, scratch.pointer()) < 0) {
             int e = errno();
             if (e == Errno.ENOENT || e == Errno.ENOTDIR) return null;
             throw new FsException(e, "lstat " + path);
         }
-        return readStat(buf);
+        return readStat(scratch);
     }
 
     public static Stat fstat(int fd) {
-        Pointer buf = SCRATCH.get();
-        check(LIBC.fstat(fd, buf), "fstat", "fd " + fd);
-        return readStat(buf);
+        NativeBuffer scratch = scratch();
+        check(LIBC.fstat(fd, scratch.pointer()), "fstat", "fd " + fd);
+        return readStat(scratch);
     }
 
-    private static Stat readStat(Pointer b) {
+    private static Stat readStat(NativeBuffer b) {
         if (AARCH64) {
             return new Stat(b.getLong(0), b.getLong(8), b.getInt(16), b.getInt(20) & 0xffffffffL,
                     b.getInt(24), b.getInt(28), b.getLong(32), b.getLong(48), b.getInt(56), b.getLong(64),
@@ -207,7 +217,7 @@ public final class Posix {
 
     /** statvfs(3): bsize, frsize, blocks, bfree, bavail, files, ffree, favail, fsid, flag, namemax. */
     public static long[] statvfs(String path) {
-        Pointer buf = SCRATCH.get();
+        Pointer buf = scratch().pointer();
         try (At at = at(cString(path), "statvfs", path)) {
             check(LIBC.statvfs(at.viaProc(), buf), "statvfs", path);
         }
@@ -222,7 +232,7 @@ public final class Posix {
      */
     public static boolean refreshAttributes(String path) {
         try (At at = at(cString(path), "statx", path)) {
-            return LIBC.statx(at.dirfd(), at.name(), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, SCRATCH.get()) == 0;
+            return LIBC.statx(at.dirfd(), at.name(), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, scratch().pointer()) == 0;
         } catch (FsException e) {
             return false;
         }
@@ -252,13 +262,13 @@ public final class Posix {
 
     /** Sets times without following a final symlink; nanoseconds may be UTIME_NOW or UTIME_OMIT. */
     public static void utimens(String path, long atimeSec, long atimeNsec, long mtimeSec, long mtimeNsec) {
-        Pointer t = SCRATCH.get();
+        NativeBuffer t = scratch();
         t.putLong(0, atimeSec);
         t.putLong(8, atimeNsec);
         t.putLong(16, mtimeSec);
         t.putLong(24, mtimeNsec);
         try (At at = at(cString(path), "utimensat", path)) {
-            check(LIBC.utimensat(at.dirfd(), at.name(), t, AT_SYMLINK_NOFOLLOW), "utimensat", path);
+            check(LIBC.utimensat(at.dirfd(), at.name(), t.pointer(), AT_SYMLINK_NOFOLLOW), "utimensat", path);
         }
     }
 
@@ -310,7 +320,7 @@ public final class Posix {
     }
 
     public static String readlink(String path) {
-        Pointer buf = SCRATCH.get();
+        Pointer buf = scratch().pointer();
         byte[] p = cString(path);
         long n;
         if (fits(p)) {
@@ -651,15 +661,13 @@ public final class Posix {
     public static byte[] getxattr(String path, String name) {
         byte[] n = cString(name);
         try (At at = at(cString(path), "getxattr", path)) {
-            byte[] p = at.viaProc();
-            return xattrValue("getxattr " + path, (buf, size) -> LIBC.lgetxattr(p, n, buf, size));
+            return xattrValue(at.viaProc(), -1, n, path);
         }
     }
 
     /** {@link #getxattr} of an open file: no path lookup. */
     public static byte[] fgetxattr(int fd, String name) {
-        byte[] n = cString(name);
-        return xattrValue("getxattr fd " + fd, (buf, size) -> LIBC.fgetxattr(fd, n, buf, size));
+        return xattrValue(null, fd, cString(name), null);
     }
 
     /** A getxattr or listxattr call: fills {@code buf} (up to {@code size}), or with a null buf, gives the size. */
@@ -667,20 +675,24 @@ public final class Posix {
         long call(Pointer buf, long size);
     }
 
-    /** Reads a value into the scratch buffer, or into one of its size if it is bigger. */
-    private static byte[] xattrValue(String what, XattrCall getxattr) {
-        Pointer buf = SCRATCH.get();
-        long n = getxattr.call(buf, 4096);
+    /**
+     * Reads a value of the entry at {@code path}, or else of descriptor {@code fd}, into the
+     * scratch buffer, or into one of its size if it is bigger. No lambda and no message made per
+     * call: the kernel asks for security.capability before writes, one GETXATTR after another.
+     */
+    private static byte[] xattrValue(byte[] path, int fd, byte[] name, String shownPath) {
+        Pointer buf = scratch().pointer();
+        long n = getxattr(path, fd, name, buf, 4096);
         if (n < 0 && errno() == Errno.ERANGE) {
-            long size = getxattr.call(null, 0);
-            if (size < 0) throw new FsException(errno(), what);
+            long size = getxattr(path, fd, name, null, 0);
+            if (size < 0) throw new FsException(errno(), getxattrFailed(shownPath, fd));
             buf = Memory.allocateDirect(RUNTIME, (int) size + 1);
-            n = getxattr.call(buf, size);
+            n = getxattr(path, fd, name, buf, size);
         }
         if (n < 0) {
             int e = errno();
             if (e == Errno.ENODATA || e == Errno.EOPNOTSUPP) return null;
-            throw new FsException(e, what);
+            throw new FsException(e, getxattrFailed(shownPath, fd));
         }
         byte[] v = new byte[(int) n];
         buf.get(0, v, 0, v.length);
@@ -705,6 +717,14 @@ public final class Posix {
     /** {@link #listxattr} of an open file: no path lookup. */
     public static List<String> flistxattr(int fd) {
         return xattrList("listxattr fd " + fd, (buf, size) -> LIBC.flistxattr(fd, buf, size));
+    }
+
+    private static long getxattr(byte[] path, int fd, byte[] name, Pointer buf, long size) {
+        return path != null ? LIBC.lgetxattr(path, name, buf, size) : LIBC.fgetxattr(fd, name, buf, size);
+    }
+
+    private static String getxattrFailed(String path, int fd) {
+        return path != null ? "getxattr " + path : "getxattr fd " + fd;
     }
 
     /** Asks the size, then the names (none where the filesystem has no xattrs). */

@@ -119,9 +119,14 @@ public final class UnionFs {
 
     /** stat of a merged path, with the union's inode number and link count ({@link UnionView#attributes}). */
     public Stat getattr(String path) {
-        return reading(() -> {
+        // The lock taken here, not through reading(): a lambda capturing the path is an
+        // allocation through the VM on C1, once per request (so also in find, setattr, create, unlink).
+        read.lock();
+        try {
             return view.attributes(view.require(path));
-        });
+        } finally {
+            read.unlock();
+        }
     }
 
     /**
@@ -129,10 +134,13 @@ public final class UnionFs {
      * (every name a program creates is looked up first), is not thrown.
      */
     public Stat find(String path) {
-        return reading(() -> {
+        read.lock();
+        try {
             Node n = view.find(path);
             return n != null ? view.attributes(n) : null;
-        });
+        } finally {
+            read.unlock();
+        }
     }
 
     /**
@@ -164,26 +172,33 @@ public final class UnionFs {
 
     /** An xattr's value; ENODATA if the entry has none of that name. */
     public byte[] getxattr(String path, String name) {
-        return reading(() -> {
-            // The kernel asks for this before the first write to each inode (file_remove_privs):
-            // for a file this mount has just made, the answer is known without a system call.
-            if (CAPABILITY.equals(name) && upper.isMadeFile(path)) {
-                throw new FsException(Errno.ENODATA, "/" + path + " " + name);
-            }
-            byte[] v = view.getxattr(view.require(path), name);
-            if (v == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
-            return v;
-        });
+        byte[] v = getxattrOrNull(path, name);
+        if (v == null) throw new FsException(Errno.ENODATA, "/" + path + " " + name);
+        return v;
     }
 
     /**
-     * {@link #getxattr} of a file no name reaches any more (unlinked while open), through a
+     * {@link #getxattr}, or null where the entry has no such xattr: the usual answer to the
+     * kernel's question before writes (security.capability), not thrown each time.
+     */
+    public byte[] getxattrOrNull(String path, String name) {
+        read.lock();
+        try {
+            // The kernel asks for this before the first write to each inode (file_remove_privs):
+            // for a file this mount has just made, the answer is known without a system call.
+            if (CAPABILITY.equals(name) && upper.isMadeFile(path)) return null;
+            return view.getxattr(view.require(path), name);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    /**
+     * {@link #getxattrOrNull} of a file no name reaches any more (unlinked while open), through a
      * descriptor open on it: the kernel asks for security.capability before each write to it.
      */
-    public byte[] getxattr(int fd, String name) {
-        byte[] v = Markers.isInternalXattr(name) ? null : Posix.fgetxattr(fd, name);
-        if (v == null) throw new FsException(Errno.ENODATA, "fd " + fd + " " + name);
-        return v;
+    public byte[] getxattrOrNull(int fd, String name) {
+        return Markers.isInternalXattr(name) ? null : Posix.fgetxattr(fd, name);
     }
 
     /** {@link #listxattr} of a file no name reaches any more, through a descriptor open on it. */
@@ -249,13 +264,17 @@ public final class UnionFs {
     /** Creates and opens a new regular file (O_CREAT on a name that does not exist). */
     public Created create(String path, int mode, int flags, Caller caller) {
         int realFlags = (flags & ~(Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOCTTY | Posix.O_APPEND | Posix.O_TRUNC | KERNEL_DOES));
-        return writingLeaves(() -> {
+        startWriting(false);
+        boolean done = false;
+        try {
             Node existing = view.lookup(path);
             if (existing != null) {
                 if ((flags & Posix.O_EXCL) != 0) throw new FsException(Errno.EEXIST, "/" + path);
                 if (existing.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
                 String real = copyUp(existing, (flags & Posix.O_TRUNC) == 0);
-                return new Created(Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0), false, null);
+                Created opened = new Created(Posix.open(real, realFlags | (flags & Posix.O_TRUNC) | Posix.O_NOFOLLOW, 0), false, null);
+                done = true;
+                return opened;
             }
             int[] fd = new int[1];
             boolean inPlace = place(path, Stat.S_IFREG | (mode & 07777), caller, at -> {
@@ -264,8 +283,12 @@ public final class UnionFs {
             });
             if (inPlace) madeFile = path;
             Stat made = inPlace ? madeInPlace : null;
-            return new Created(fd[0], true, made != null ? made.withIno(view.inode(made)) : null);
-        });
+            Created created = new Created(fd[0], true, made != null ? made.withIno(view.inode(made)) : null);
+            done = true;
+            return created;
+        } finally {
+            endWriting(done);
+        }
     }
 
     // ---- making names --------------------------------------------------------------------------
@@ -416,12 +439,16 @@ public final class UnionFs {
     // ---- removing names ------------------------------------------------------------------------
 
     public void unlink(String path) {
-        writingLeaves(() -> {
+        startWriting(false);
+        boolean done = false;
+        try {
             Node n = view.require(path);
             if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
             remove(n);
-            return null;
-        });
+            done = true;
+        } finally {
+            endWriting(done);
+        }
     }
 
     public void rmdir(String path) {
@@ -677,7 +704,9 @@ public final class UnionFs {
      */
     public Stat setattr(String path, Attributes change) {
         if (change.changesNothing()) return getattr(path); // nothing to copy up for
-        return writingLeaves(() -> {
+        startWriting(false);
+        boolean done = false;
+        try {
             Node n = view.require(path);
             boolean resizes = change.size() >= 0;
             if (resizes && n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
@@ -692,8 +721,12 @@ public final class UnionFs {
             // A directory copied up now merges with its lower copy.
             boolean merged = n.sourceCount() > 1 || n.layer != 0;
             Stat st = Posix.lstat(real);
-            return st.withInoAndNlink(ino, view.nlink(st, merged, true));
-        });
+            Stat shown = st.withInoAndNlink(ino, view.nlink(st, merged, true));
+            done = true;
+            return shown;
+        } finally {
+            endWriting(done);
+        }
     }
 
     public void chmod(String path, int mode) {
@@ -867,8 +900,20 @@ public final class UnionFs {
      * is done: a failure thrown from inside forgets every cache.
      */
     private <T> T writing(boolean structuralFromStart, Supplier<T> op) {
-        write.lock();
+        startWriting(structuralFromStart);
         boolean done = false;
+        try {
+            T result = op.get();
+            done = true;
+            return result;
+        } finally {
+            endWriting(done);
+        }
+    }
+
+    /** Takes the write lock for one change ({@link #writing}); every start is followed by {@link #endWriting}. */
+    private void startWriting(boolean structuralFromStart) {
+        write.lock();
         structural = false;
         leaves.clear();
         attributeLeaves.clear();
@@ -876,27 +921,28 @@ public final class UnionFs {
         madeDir = null;
         madeInPlace = null;
         copiedDirectories.clear();
+        if (structuralFromStart) changeStructure();
+    }
+
+    /** Ends the change {@link #startWriting} began: {@code done} if it succeeded, else it failed (or threw). */
+    private void endWriting(boolean done) {
         List<String> copiedDirs = List.of();
         try {
-            if (structuralFromStart) changeStructure();
-            T result = op.get();
-            done = true;
-            return result;
-        } finally {
             // A failure half-way through a leaf change: forget everything, to be sure.
             if (structural || (!done && !(leaves.isEmpty() && attributeLeaves.isEmpty()))) {
                 upper.changed();
             } else {
                 upper.changedOnly(leaves, attributeLeaves);
-                for (String p : leaves) view.forget(p);
-                for (String p : attributeLeaves) view.forget(p);
+                for (int i = 0; i < leaves.size(); i++) view.forget(leaves.get(i));
+                for (int i = 0; i < attributeLeaves.size(); i++) view.forget(attributeLeaves.get(i));
                 if (done && madeFile != null) upper.madeFile(madeFile);
                 if (done && madeDir != null) upper.madeDirectory(madeDir, madeDirStat);
             }
             if (!copiedDirectories.isEmpty()) copiedDirs = List.copyOf(copiedDirectories);
+        } finally {
             write.unlock();
-            if (!copiedDirs.isEmpty()) directoriesCopiedUp.accept(copiedDirs);
         }
+        if (!copiedDirs.isEmpty()) directoriesCopiedUp.accept(copiedDirs);
     }
 
     /** The writer is about to change the entry at {@code path}, and nothing else. */

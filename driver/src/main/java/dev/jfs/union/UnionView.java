@@ -349,8 +349,11 @@ public final class UnionView {
         if (winner == null) return null;
         Layer w = layers[winnerLayer];
         if (srcL != null) {
+            // Not Arrays.copyOf for the names: it makes a String[] by reflection, a call into the VM on C1.
+            String[] paths = new String[nsrc];
+            System.arraycopy(srcP, 0, paths, 0, nsrc);
             return new Node(path, winner.stat(), winnerLayer, w.real(winnerRel), false,
-                    java.util.Arrays.copyOf(srcL, nsrc), java.util.Arrays.copyOf(srcP, nsrc));
+                    java.util.Arrays.copyOf(srcL, nsrc), paths);
         }
         if (index != null && w instanceof LowerLayer && HardlinkIndex.applies(winner.stat())) {
             String copy = index.find(winner.stat());

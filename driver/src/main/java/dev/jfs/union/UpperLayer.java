@@ -3,7 +3,7 @@ package dev.jfs.union;
 import dev.jfs.layout.Markers;
 import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
-import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,14 +63,17 @@ final class UpperLayer extends Layer {
      * sets them. A made file stays one through attribute changes: none adds a capability (a
      * security.capability set goes through {@link #forgetMadeFiles}).
      */
-    void changedOnly(Collection<String> rels, Collection<String> attributesOnly) {
-        for (String rel : rels) {
+    void changedOnly(List<String> rels, List<String> attributesOnly) {
+        // Indexed loops: an iterator is one more allocation per change on C1.
+        for (int i = 0; i < rels.size(); i++) {
+            String rel = rels.get(i);
             probes.remove(rel);
             madeFiles.remove(rel);
         }
-        for (String rel : attributesOnly) probes.remove(rel);
+        for (int i = 0; i < attributesOnly.size(); i++) probes.remove(attributesOnly.get(i));
         String restated = null;
-        for (String rel : rels) {
+        for (int i = 0; i < rels.size(); i++) {
+            String rel = rels.get(i);
             if (rel.isEmpty()) continue;
             String parent = RelPath.parent(rel);
             if (parent.equals(restated)) continue; // a rename within one directory

@@ -1,6 +1,5 @@
 package dev.jfs.fuse.adapter;
 
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -78,7 +77,9 @@ final class FsNode {
             few = NO_LINKS;
             return;
         }
-        Link[] more = Arrays.copyOf(few, few.length + 1);
+        // Not Arrays.copyOf, which makes the array by reflection, a call into the VM on C1.
+        Link[] more = new Link[few.length + 1];
+        System.arraycopy(few, 0, more, 0, few.length);
         more[few.length] = link;
         few = more;
     }

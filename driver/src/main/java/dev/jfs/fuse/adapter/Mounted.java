@@ -95,6 +95,8 @@ final class Mounted {
     /** Descriptors still on the lower copy of {@code n} move to its upper copy, if it has one now. */
     void followCopyUp(FsNode n) {
         if (n.isDirectory() || !nodes.named(n)) return;
-        files.followCopyUp(n, () -> union.openFile(nodes.path(n), dev.jfs.posix.Posix.O_RDONLY));
+        // Asked first, without a lambda: most changes find no open file on a lower.
+        List<OpenFile> lower = files.onLower(n);
+        if (lower != null) files.moveUp(lower, union.openFile(nodes.path(n), dev.jfs.posix.Posix.O_RDONLY));
     }
 }

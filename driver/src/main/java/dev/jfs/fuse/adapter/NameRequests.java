@@ -21,9 +21,17 @@ final class NameRequests {
     private static final int NAME_MAX = 255;
 
     private final Mounted m;
+    /**
+     * What releases the namespace lock, one of each made once: a method reference made per
+     * request is an allocation through the VM on the C1 compiler the daemon runs.
+     */
+    private final Held releaseShared, releaseExclusive;
 
     NameRequests(Mounted m) {
         this.m = m;
+        Lock shared = m.shared(), exclusive = m.exclusive();
+        this.releaseShared = shared::unlock;
+        this.releaseExclusive = exclusive::unlock;
     }
 
     void lookup(Request q, Reply r) {
@@ -232,8 +240,11 @@ final class NameRequests {
             FsNode n = m.nodes.get(q.nodeId());
             int size = q.u32(0);
             OpenFile f = m.nodes.named(n) ? null : m.files.anyOf(n);
-            byte[] v = f != null ? m.union.getxattr(f.fd, q.name(8)) : m.union.getxattr(m.nodes.path(n), q.name(8));
-            sized(r, size, v);
+            String name = q.name(8);
+            byte[] v = f != null ? m.union.getxattrOrNull(f.fd, name) : m.union.getxattrOrNull(m.nodes.path(n), name);
+            // ENODATA answered here, not thrown: the kernel asks before writes, and mostly hears that
+            if (v == null) r.error(Errno.ENODATA);
+            else sized(r, size, v);
         }
     }
 
@@ -288,15 +299,12 @@ final class NameRequests {
     }
 
     Held shared() {
-        return hold(m.shared());
+        m.shared().lock();
+        return releaseShared;
     }
 
     Held exclusive() {
-        return hold(m.exclusive());
-    }
-
-    private static Held hold(Lock l) {
-        l.lock();
-        return l::unlock;
+        m.exclusive().lock();
+        return releaseExclusive;
     }
 }

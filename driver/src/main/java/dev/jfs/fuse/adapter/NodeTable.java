@@ -95,6 +95,11 @@ final class NodeTable {
     /** Built from the node up, one name per directory: its cost grows with the path's length only. */
     private String pathOf(FsNode n, int depth) {
         if (n == root) return "";
+        if (n.hasLinks()) {
+            // The commonest case, a name in the root, without the list below.
+            FsNode.Link l = nameInUse(n);
+            if (l.parent() == root) return l.name();
+        }
         java.util.ArrayList<String> names = new java.util.ArrayList<>();
         int length = 0;
         for (FsNode at = n; at != root; ) {

@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * The files the kernel holds open, by handle (the real file's descriptor), and by node: a file
@@ -58,19 +57,26 @@ final class OpenFiles {
     }
 
     /**
-     * The node's file may just have been copied up: descriptors still on the lower file are
-     * moved to the upper copy, as the kernel's overlayfs serves them. {@code reopen} opens the
-     * node's file read-only as the union sees it now.
+     * The node's descriptors still open on a lower file, or null if none: after a change that
+     * may have copied the file up, they are moved to the upper copy ({@link #moveUp}), as the
+     * kernel's overlayfs serves them.
      */
-    void followCopyUp(FsNode n, Supplier<UnionFs.Opened> reopen) {
-        List<OpenFile> lower = new ArrayList<>();
+    List<OpenFile> onLower(FsNode n) {
+        List<OpenFile> lower = null;
         synchronized (byNode) {
             List<OpenFile> l = byNode.get(n);
-            if (l == null) return;
-            for (OpenFile f : l) if (!f.inUpper) lower.add(f);
+            if (l == null) return null;
+            for (OpenFile f : l) {
+                if (f.inUpper) continue;
+                if (lower == null) lower = new ArrayList<>();
+                lower.add(f);
+            }
         }
-        if (lower.isEmpty()) return;
-        UnionFs.Opened now = reopen.get();
+        return lower;
+    }
+
+    /** Moves {@code lower} onto {@code now}, the file reopened, if it is the upper copy; closes {@code now}. */
+    void moveUp(List<OpenFile> lower, UnionFs.Opened now) {
         try {
             if (!now.inUpper()) return;
             for (OpenFile f : lower) {

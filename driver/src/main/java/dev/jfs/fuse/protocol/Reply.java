@@ -1,5 +1,6 @@
 package dev.jfs.fuse.protocol;
 
+import dev.jfs.posix.NativeBuffer;
 import jnr.ffi.Pointer;
 
 /**
@@ -11,6 +12,8 @@ public final class Reply {
     public static final int HEADER = 16;
 
     private final Pointer buf;
+    /** The same memory, for fixed fields: no jnr call per field. */
+    private final NativeBuffer fields;
     private final int capacity;
     private int end;
     private int error;
@@ -18,6 +21,7 @@ public final class Reply {
 
     public Reply(Pointer buf, int capacity) {
         this.buf = buf;
+        this.fields = new NativeBuffer(buf);
         this.capacity = capacity;
     }
 
@@ -56,19 +60,19 @@ public final class Reply {
     }
 
     public Reply u16(int v) {
-        buf.putShort(end, (short) v);
+        fields.putShort(end, (short) v);
         end += 2;
         return this;
     }
 
     public Reply u32(int v) {
-        buf.putInt(end, v);
+        fields.putInt(end, v);
         end += 4;
         return this;
     }
 
     public Reply u64(long v) {
-        buf.putLong(end, v);
+        fields.putLong(end, v);
         end += 8;
         return this;
     }
@@ -110,9 +114,9 @@ public final class Reply {
 
     /** Writes the header; returns the whole answer's length. */
     public int seal(long unique) {
-        buf.putInt(0, end);
-        buf.putInt(4, error);
-        buf.putLong(8, unique);
+        fields.putInt(0, end);
+        fields.putInt(4, error);
+        fields.putLong(8, unique);
         return end;
     }
 

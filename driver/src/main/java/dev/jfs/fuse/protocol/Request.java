@@ -2,6 +2,7 @@ package dev.jfs.fuse.protocol;
 
 import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
+import dev.jfs.posix.NativeBuffer;
 import dev.jfs.posix.Names;
 import jnr.ffi.Pointer;
 
@@ -15,10 +16,13 @@ public final class Request {
     public static final int HEADER = 40;
 
     private final Pointer buf;
+    /** The same memory, for the header and fixed fields: no jnr call per field. */
+    private final NativeBuffer fields;
     private int length;
 
     public Request(Pointer buf) {
         this.buf = buf;
+        this.fields = new NativeBuffer(buf);
     }
 
     /** A new request of {@code length} bytes is in the buffer. */
@@ -27,15 +31,15 @@ public final class Request {
     }
 
     public boolean complete() {
-        return length >= HEADER && buf.getInt(0) == length;
+        return length >= HEADER && fields.getInt(0) == length;
     }
 
-    public int opcode() { return buf.getInt(4); }
-    public long unique() { return buf.getLong(8); }
-    public long nodeId() { return buf.getLong(16); }
-    public int uid() { return buf.getInt(24); }
-    public int gid() { return buf.getInt(28); }
-    public int pid() { return buf.getInt(32); }
+    public int opcode() { return fields.getInt(4); }
+    public long unique() { return fields.getLong(8); }
+    public long nodeId() { return fields.getLong(16); }
+    public int uid() { return fields.getInt(24); }
+    public int gid() { return fields.getInt(28); }
+    public int pid() { return fields.getInt(32); }
 
     /** Bytes of body after the header. */
     public int bodyLength() {
@@ -44,12 +48,12 @@ public final class Request {
 
     public int u32(int at) {
         need(at + 4);
-        return buf.getInt(HEADER + at);
+        return fields.getInt(HEADER + at);
     }
 
     public long u64(int at) {
         need(at + 8);
-        return buf.getLong(HEADER + at);
+        return fields.getLong(HEADER + at);
     }
 
     /** The body from {@code at} on, e.g. the data of a WRITE. */
@@ -68,8 +72,8 @@ public final class Request {
     /** Length of the NUL-terminated string at {@code at}, without its NUL. */
     public int stringLength(int at) {
         need(at + 1);
-        // one memchr, not a call into the buffer per byte: names run up to NAME_MAX bytes and more
-        int n = buf.indexOf(HEADER + at, (byte) 0, bodyLength() - at);
+        // read in place, not a jnr call per byte (nor a native memchr per name: names are short)
+        int n = fields.indexOf(HEADER + at, (byte) 0, bodyLength() - at);
         if (n < 0) throw new FsException(Errno.EINVAL, "unterminated name in " + Opcode.name(opcode()));
         return n;
     }
@@ -78,7 +82,7 @@ public final class Request {
     public String name(int at) {
         int n = stringLength(at);
         byte[] b = new byte[n];
-        buf.get(HEADER + at, b, 0, n);
+        fields.get(HEADER + at, b, 0, n);
         return Names.decode(b, 0, n);
     }
 

@@ -14,9 +14,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class Interrupts {
     private final List<Cancellation> threads = new CopyOnWriteArrayList<>();
 
-    /** This thread serves {@code request}: its cancellation, to be told when it is served. */
-    Cancellation serving(Request request) {
-        Cancellation c = Cancellation.current();
+    /**
+     * This thread, whose cancellation is {@code c} ({@link Cancellation#current}), serves
+     * {@code request}: {@code c}, to be told when it is served.
+     */
+    Cancellation serving(Request request, Cancellation c) {
         if (c.keptBy(this)) threads.add(c);
         c.serving(request.unique(), request.pid());
         return c;

@@ -99,7 +99,7 @@ public final class Session {
                 FuseDevice d = own != null ? own : device; // no cloning: the threads share the device
                 loop = standby != null ? () -> standBy(d, standby, runtime) : () -> readAtWill(d, runtime);
             }
-            Thread t = new Thread(loop, "fuse-" + i);
+            Thread t = new dev.jfs.posix.PosixThread(loop, "fuse-" + i);
             t.setDaemon(true);
             t.start();
             threads.add(t);
@@ -125,11 +125,16 @@ public final class Session {
         }
     }
 
-    /** One thread's buffers: a request read into one, its answer built in the other. */
+    /**
+     * One thread's buffers: a request read into one, its answer built in the other. Made by the
+     * thread that uses them, which keeps its {@link Cancellation} here too: a ThreadLocal look-up
+     * per request is a call into the VM on C1.
+     */
     private static final class Buffers {
         final Pointer in, out;
         final Request request;
         final Reply reply;
+        final Cancellation cancellation = Cancellation.current();
 
         Buffers(Runtime runtime) {
             in = Memory.allocateDirect(runtime, REQUEST_BUFFER);
@@ -201,11 +206,11 @@ public final class Session {
             LOG.warning("dropped a malformed request of " + n + " bytes");
             return;
         }
-        answer(b.request, b.reply, from);
+        answer(b.request, b.reply, b.cancellation, from);
     }
 
-    private void answer(Request request, Reply reply, FuseDevice to) {
-        if (!respond(request, reply, -1)) return;
+    private void answer(Request request, Reply reply, Cancellation cancellation, FuseDevice to) {
+        if (!respond(request, reply, -1, cancellation)) return;
         int length = reply.seal(request.unique());
         to.write(reply.buffer(), length); // false: the caller is gone (interrupted); nothing to do
         if (request.opcode() == Opcode.INIT && agreed != null) afterInit.accept(agreed);
@@ -217,6 +222,11 @@ public final class Session {
      * device.
      */
     public boolean respond(Request request, Reply reply, int queue) {
+        return respond(request, reply, queue, Cancellation.current());
+    }
+
+    /** {@link #respond(Request, Reply, int)} on a thread whose {@code cancellation} is at hand. */
+    private boolean respond(Request request, Reply reply, int queue, Cancellation cancellation) {
         int opcode = request.opcode();
         reply.reset();
         if (debug) DebugLog.received(request, queue);
@@ -228,7 +238,7 @@ public final class Session {
                 interrupts.interrupt(request.u64(0));
                 reply.none();
             } else {
-                Cancellation serving = interrupts.serving(request);
+                Cancellation serving = interrupts.serving(request, cancellation);
                 try {
                     operations.serve(request, reply);
                 } finally {

@@ -77,7 +77,7 @@ public final class UringSession {
             return;
         }
         for (RingQueue q : queues) {
-            Thread t = new Thread(q, "fuse-ring-" + q.qid() + "-" + threads.size());
+            Thread t = new dev.jfs.posix.PosixThread(q, "fuse-ring-" + q.qid() + "-" + threads.size());
             t.setDaemon(true);
             t.start();
             threads.add(t);
