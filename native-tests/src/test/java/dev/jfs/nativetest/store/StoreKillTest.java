@@ -169,7 +169,9 @@ class StoreKillTest {
 
         boolean present = false;
         int killedMidway = 0;
-        for (int i = 0; i < 12; i++) {
+        // 12 rounds, and more (up to 48) until a kill has landed mid-way: the random delays may
+        // all miss the commit's writing by chance, and then the test would have checked nothing.
+        for (int i = 0; i < 12 || (killedMidway == 0 && i < 48); i++) {
             List<String> cmd = present ? java("dev.jfs.cli.Jfs", "layer", "rm", id[0]) : commitCmd;
             boolean finished = runAndMaybeKill(root, cmd, full * 12 / 10);
             boolean now = layerState(root, hex, refTree, List.of(base.substring(7)));
