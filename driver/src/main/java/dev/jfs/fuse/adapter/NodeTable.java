@@ -95,17 +95,16 @@ final class NodeTable {
     /** Built from the node up, one name per directory: its cost grows with the path's length only. */
     private String pathOf(FsNode n, int depth) {
         if (n == root) return "";
-        if (n.hasLinks()) {
-            // The commonest case, a name in the root, without the list below.
-            FsNode.Link l = nameInUse(n);
-            if (l.parent() == root) return l.name();
-        }
-        java.util.ArrayList<String> names = new java.util.ArrayList<>();
+        java.util.ArrayList<String> names = null;
         int length = 0;
         for (FsNode at = n; at != root; ) {
             if (!at.hasLinks()) throw new FsException(Errno.ENOENT, "node " + at.id + " has no name left");
             if (depth++ > 4096) throw new FsException(Errno.ELOOP, "node " + n.id);
             FsNode.Link l = nameInUse(at);
+            if (names == null) {
+                if (l.parent() == root) return l.name(); // the commonest case, a name in the root: no list
+                names = new java.util.ArrayList<>();
+            }
             names.add(l.name());
             length += l.name().length() + 1;
             FsNode live = liveDirectory(l.parent());

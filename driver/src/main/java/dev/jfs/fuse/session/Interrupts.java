@@ -16,12 +16,11 @@ final class Interrupts {
 
     /**
      * This thread, whose cancellation is {@code c} ({@link Cancellation#current}), serves
-     * {@code request}: {@code c}, to be told when it is served.
+     * {@code request}; {@code c} is told when it is served.
      */
-    Cancellation serving(Request request, Cancellation c) {
+    void serving(Request request, Cancellation c) {
         if (c.keptBy(this)) threads.add(c);
         c.serving(request.unique(), request.pid());
-        return c;
     }
 
     /**

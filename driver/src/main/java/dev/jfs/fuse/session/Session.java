@@ -238,11 +238,11 @@ public final class Session {
                 interrupts.interrupt(request.u64(0));
                 reply.none();
             } else {
-                Cancellation serving = interrupts.serving(request, cancellation);
+                interrupts.serving(request, cancellation);
                 try {
                     operations.serve(request, reply);
                 } finally {
-                    serving.served();
+                    cancellation.served();
                 }
             }
         } catch (FsException e) {
