@@ -75,8 +75,6 @@ public interface LibC {
     Pointer readdir(Pointer dir);
     int closedir(Pointer dir);
 
-    int statx(int dirfd, @In byte[] path, int flags, int mask, Pointer buf);
-
     int umask(int mask);
     int geteuid();
     int getegid();

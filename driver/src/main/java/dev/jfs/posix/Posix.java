@@ -226,18 +226,6 @@ public final class Posix {
         return v;
     }
 
-    /**
-     * Makes the kernel fetch a file's attributes from its filesystem again, past any cache
-     * (statx with AT_STATX_FORCE_SYNC); false if the path is gone.
-     */
-    public static boolean refreshAttributes(String path) {
-        try (At at = at(cString(path), "statx", path)) {
-            return LIBC.statx(at.dirfd(), at.name(), AT_SYMLINK_NOFOLLOW | 0x2000, 0x7ff, scratch().pointer()) == 0;
-        } catch (FsException e) {
-            return false;
-        }
-    }
-
     public static void chmod(String path, int mode) {
         byte[] p = cString(path);
         if (fits(p)) {

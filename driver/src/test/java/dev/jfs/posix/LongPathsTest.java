@@ -135,7 +135,7 @@ class LongPathsTest {
         Posix.mknod(sub + "/p", Stat.S_IFIFO | 0644, 0);
         seen.add("mknod " + describe(Posix.lstat(sub + "/p")));
         seen.add("readDir " + Posix.readDir(sub).stream().map(e -> e.name() + ":" + e.dtype()).sorted().toList());
-        seen.add("statvfs " + Posix.statvfs(sub)[0] + " " + Posix.refreshAttributes(sub + "/h"));
+        seen.add("statvfs " + Posix.statvfs(sub)[0]);
 
         for (String name : new String[] {"h", "l", "s", "p"}) Posix.unlink(sub + "/" + name);
         Posix.rmdir(sub);
