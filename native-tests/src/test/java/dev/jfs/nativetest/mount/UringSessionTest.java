@@ -3,8 +3,10 @@ package dev.jfs.nativetest.mount;
 import static dev.jfs.nativetest.CliProcess.*;
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.jfs.fuse.MountTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,10 @@ class UringSessionTest {
     Path lower, upper, mnt, log;
     Process daemon;
     String enabledBefore;
+    /** For the stuck requests: a jfs mount under the one tested, its daemon stopped, and who waits on it. */
+    Path inner;
+    long stoppedDaemon;
+    final List<Process> stuck = new ArrayList<>();
 
     @BeforeEach
     void layers() throws Exception {
@@ -41,11 +47,15 @@ class UringSessionTest {
         upper = tmp.resolve("upper");
         mnt = Files.createDirectories(tmp.resolve("mnt"));
         log = tmp.resolve("debug.log");
+        inner = tmp.resolve("inner");
     }
 
     @AfterEach
     void unmount() throws Exception {
+        if (stoppedDaemon > 0) sh("kill -CONT " + stoppedDaemon);
+        for (Process p : stuck) p.destroyForcibly();
         stopForeground(mnt, daemon);
+        forceUnmount(inner);
         Files.writeString(ENABLE, enabledBefore);
     }
 
@@ -130,5 +140,58 @@ class UringSessionTest {
         assertTrue(debug.contains("does not offer FUSE over io_uring"), debug);
         assertFalse(debug.contains(", queue: "), "no request came over a ring");
         assertTrue(REQUEST.matcher(debug).results().count() > 100, "the requests came over /dev/fuse");
+    }
+
+    /**
+     * The kernel queues a request on the queue of the CPU its program runs on and never moves it
+     * to another: with every thread of CPU 0's queue stuck on a stopped lower layer, the next
+     * program on CPU 0 waited forever, while /dev/fuse serves it on another thread. As many stuck
+     * requests as the mount has threads but one (what /dev/fuse lets be stuck) leave it served.
+     */
+    @Test
+    void programsOnACpuWhoseThreadsAreAllStuckAreStillServed() throws Exception {
+        Files.writeString(ENABLE, "Y");
+        Path base = Files.createDirectories(tmp.resolve("base"));
+        int threads = 4;
+        for (int i = 0; i < threads - 1; i++) Files.writeString(base.resolve("f" + i), "f" + i + "\n");
+        Files.createDirectories(inner);
+        var r = jfsmount("--lower", base.toString(), "--upper", tmp.resolve("inner-upper").toString(),
+                "--work", tmp.resolve("inner-work").toString(), inner.toString());
+        assertEquals(0, r.exit(), r.toString());
+        daemon = new ProcessBuilder(java("dev.jfs.cli.JfsMount", "-f", "-o", "uring,debug,threads=" + threads,
+                "--lower", inner.toString(), "--upper", upper.toString(), "--work", tmp.resolve("work").toString(),
+                mnt.toString())).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.readString(log).contains("mount ready") && daemon.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(Files.readString(log).contains("mount ready"), "mounted: " + Files.readString(log));
+        Files.createDirectories(mnt.resolve("mine"));
+        Files.writeString(mnt.resolve("mine/a"), "a\n");
+        // Looked up now: only the opens wait on the stopped layer.
+        for (int i = 0; i < threads - 1; i++) assertTrue(Files.isRegularFile(mnt.resolve("f" + i)));
+        stoppedDaemon = MountTable.at(inner).map(MountTable.Mount::jfsPid).orElse(-1L);
+        assertTrue(stoppedDaemon > 0, "the daemon of " + inner);
+        sh("kill -STOP " + stoppedDaemon);
+
+        for (int i = 0; i < threads - 1; i++) {
+            stuck.add(new ProcessBuilder("taskset", "-c", "0", "cat", mnt.resolve("f" + i).toString()).start());
+        }
+        Thread.sleep(1000);
+        for (Process p : stuck) assertTrue(p.isAlive(), "a read waits for the stopped layer");
+
+        var other = run(List.of("timeout", "-s", "KILL", "20", "taskset", "-c", "0", "sh", "-c",
+                "echo b > '" + mnt.resolve("mine/b") + "' && cat '" + mnt.resolve("mine/a") + "' '" + mnt.resolve("mine/b") + "'"));
+        assertEquals(0, other.exit(), "a program on CPU 0 served while its queue's first threads are stuck: " + other);
+        assertEquals("a\nb\n", other.out());
+        assertTrue(Files.readString(log).lines().anyMatch(l -> l.contains("opcode: CREATE") && l.contains(", queue: 0")),
+                "the program's requests came over CPU 0's queue");
+
+        sh("kill -CONT " + stoppedDaemon);
+        stoppedDaemon = 0;
+        for (int i = 0; i < threads - 1; i++) {
+            assertTrue(stuck.get(i).waitFor(20, TimeUnit.SECONDS), "the stuck read ends once the layer runs again");
+            assertEquals("f" + i + "\n", new String(stuck.get(i).getInputStream().readAllBytes()));
+        }
     }
 }

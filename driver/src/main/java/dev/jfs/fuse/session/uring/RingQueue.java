@@ -30,13 +30,16 @@ final class RingQueue implements Runnable {
     private final int requestCapacity;
     private final Request decoded;
     private final Runnable onFailure;
+    private final Occupancy occupancy;
     private boolean ended;
     /** Requests answered, for the log at the end. */
     private long served;
 
-    RingQueue(int qid, int deviceFd, Session session, int depth, int payloadSize, Runtime runtime, Runnable onFailure) {
+    RingQueue(int qid, int deviceFd, Session session, int depth, int payloadSize, Runtime runtime, Runnable onFailure,
+            Occupancy occupancy) {
         this.qid = qid;
         this.onFailure = onFailure;
+        this.occupancy = occupancy;
         this.deviceFd = deviceFd;
         this.session = session;
         this.ring = new IoUring(depth * 2, runtime);
@@ -85,8 +88,10 @@ final class RingQueue implements Runnable {
     private void completed(long userData, int result) {
         int entry = (int) userData;
         if (result == 0) {
+            occupancy.busy(qid);
             answer(entry);
             commit(entry);
+            occupancy.free(qid);
         } else if (result == -Errno.EAGAIN) {
             // registered before the kernel had INIT's answer: again, shortly
             sleepMillis(1);
@@ -100,6 +105,13 @@ final class RingQueue implements Runnable {
         } else {
             throw new IllegalStateException("entry " + entry + ": " + Posix.strerror(-result));
         }
+    }
+
+    /** Told when a thread of queue {@code qid} takes a request and when it is free again. */
+    interface Occupancy {
+        void busy(int qid);
+
+        void free(int qid);
     }
 
     private void answer(int entry) {

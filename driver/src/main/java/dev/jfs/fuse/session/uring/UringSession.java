@@ -35,6 +35,10 @@ public final class UringSession {
     /** What ends the connection if a queue fails: its requests would otherwise wait forever. */
     private volatile Runnable onFailure = () -> { };
     private final List<Thread> threads = new ArrayList<>();
+    private FuseDevice device;
+    private Session session;
+    private int payloadSize;
+    private QueueOccupancy occupancy;
 
     private UringSession() {}
 
@@ -47,7 +51,8 @@ public final class UringSession {
      * request stuck on a slow disk or a stopped lower layer would hold up every later request of
      * programs on that CPU. Each thread has its own ring and entry; the kernel gives a request to
      * the queue's entry committed last, so the thread that just answered takes the next one, and
-     * the others take requests only while it is busy.
+     * the others take requests only while it is busy. A queue whose threads are all busy starts
+     * one more, up to {@code threads}: the kernel never moves a request to another CPU's queue.
      */
     public static UringSession prepare(FuseDevice device, Session session, int payloadSize, int threads) {
         UringSession u = new UringSession();
@@ -55,10 +60,13 @@ public final class UringSession {
         try {
             int cpus = possibleCpus();
             int perQueue = Math.max(1, (threads + cpus - 1) / cpus);
+            u.device = device;
+            u.session = session;
+            u.payloadSize = payloadSize;
+            // Up to -o threads a queue: as many requests stuck at once as /dev/fuse's threads allow.
+            u.occupancy = new QueueOccupancy(cpus, Math.max(perQueue, threads), u::startAnother);
             for (int qid = 0; qid < cpus; qid++) {
-                for (int i = 0; i < perQueue; i++) {
-                    u.queues.add(new RingQueue(qid, device.fd(), session, DEPTH, payloadSize, runtime, u::queueFailed));
-                }
+                for (int i = 0; i < perQueue; i++) u.queues.add(u.newQueue(qid, runtime));
             }
         } catch (FsException e) {
             LOG.warning("-o uring: io_uring cannot be set up (" + e.getMessage() + "); serving over /dev/fuse");
@@ -69,6 +77,10 @@ public final class UringSession {
         return u;
     }
 
+    private RingQueue newQueue(int qid, Runtime runtime) {
+        return new RingQueue(qid, device.fd(), session, DEPTH, payloadSize, runtime, this::queueFailed, occupancy);
+    }
+
     private void initialized(Negotiated agreed) {
         if (!agreed.uring()) {
             LOG.warning("-o uring: the kernel does not offer FUSE over io_uring (/sys/module/fuse/parameters/enable_uring"
@@ -77,11 +89,34 @@ public final class UringSession {
             return;
         }
         for (RingQueue q : queues) {
-            Thread t = new dev.jfs.posix.PosixThread(q, "fuse-ring-" + q.qid() + "-" + threads.size());
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
+            occupancy.started(q.qid());
+            startThread(q::run, q.qid());
         }
+    }
+
+    private synchronized void startThread(Runnable body, int qid) {
+        Thread t = new dev.jfs.posix.PosixThread(body, "fuse-ring-" + qid + "-" + threads.size());
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+    }
+
+    /**
+     * One more thread for queue {@code qid}, whose threads are all busy: its ring is set up on the
+     * new thread, not on the one about to answer a request.
+     */
+    private void startAnother(int qid) {
+        startThread(() -> {
+            RingQueue q;
+            try {
+                q = newQueue(qid, Runtime.getSystemRuntime());
+            } catch (RuntimeException e) {
+                LOG.warning("io_uring queue " + qid + ": no further thread (" + e.getMessage() + ")");
+                occupancy.neverStarted(qid);
+                return;
+            }
+            q.run();
+        }, qid);
     }
 
     /**
@@ -112,7 +147,14 @@ public final class UringSession {
 
     /** Waits until every queue has ended (the filesystem is unmounted). */
     public void join() throws InterruptedException {
-        for (Thread t : threads) t.join();
+        for (int i = 0; ; i++) {
+            Thread t;
+            synchronized (this) {
+                if (i >= threads.size()) return;
+                t = threads.get(i);
+            }
+            t.join();
+        }
     }
 
     /** The kernel's num_possible_cpus(), as the range in /sys/devices/system/cpu/possible ("0-N"). */
