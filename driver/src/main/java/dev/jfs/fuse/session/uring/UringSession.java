@@ -35,12 +35,16 @@ public final class UringSession {
     /** What ends the connection if a queue fails: its requests would otherwise wait forever. */
     private volatile Runnable onFailure = () -> { };
     private final List<Thread> threads = new ArrayList<>();
-    private FuseDevice device;
-    private Session session;
-    private int payloadSize;
+    private final FuseDevice device;
+    private final Session session;
+    private final int payloadSize;
     private QueueOccupancy occupancy;
 
-    private UringSession() {}
+    private UringSession(FuseDevice device, Session session, int payloadSize) {
+        this.device = device;
+        this.session = session;
+        this.payloadSize = payloadSize;
+    }
 
     /**
      * Sets up the queues of {@code session}'s connection, one per possible CPU, each served by
@@ -55,16 +59,13 @@ public final class UringSession {
      * one more, up to {@code threads}: the kernel never moves a request to another CPU's queue.
      */
     public static UringSession prepare(FuseDevice device, Session session, int payloadSize, int threads) {
-        UringSession u = new UringSession();
+        UringSession u = new UringSession(device, session, payloadSize);
         Runtime runtime = Runtime.getSystemRuntime();
         try {
             int cpus = possibleCpus();
             int perQueue = Math.max(1, (threads + cpus - 1) / cpus);
-            u.device = device;
-            u.session = session;
-            u.payloadSize = payloadSize;
             // Up to -o threads a queue: as many requests stuck at once as /dev/fuse's threads allow.
-            u.occupancy = new QueueOccupancy(cpus, Math.max(perQueue, threads), u::startAnother);
+            u.occupancy = new QueueOccupancy(cpus, threads, u::startAnother);
             for (int qid = 0; qid < cpus; qid++) {
                 for (int i = 0; i < perQueue; i++) u.queues.add(u.newQueue(qid, runtime));
             }
