@@ -208,6 +208,19 @@ public final class UnionFs {
         return names;
     }
 
+    /**
+     * The upper's copy of a merged directory, opened for fsync(2); -1 where the upper has none:
+     * the lowers never change, and a copy-up syncs the directories it makes.
+     */
+    public int openUpperDirectory(String path) {
+        return reading(() -> {
+            Node n = view.require(path);
+            if (!n.isDirectory()) throw new FsException(Errno.ENOTDIR, "/" + path);
+            if (n.layer != 0 || !view.touchesUpper(n)) return -1;
+            return Posix.open(n.realPath, Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_NOFOLLOW, 0);
+        });
+    }
+
     /** statvfs of the upper's filesystem. */
     public long[] statfs() {
         return Posix.statvfs(upper.root);

@@ -9,6 +9,7 @@ import dev.jfs.posix.DirEntry;
 import dev.jfs.posix.Errno;
 import dev.jfs.posix.FsException;
 import dev.jfs.posix.Names;
+import dev.jfs.posix.Posix;
 import dev.jfs.posix.Stat;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,23 @@ final class DirectoryRequests {
 
     void opendir() {
         throw new FsException(Errno.ENOSYS, "OPENDIR: directories open without a handle");
+    }
+
+    /**
+     * fsync(2) of a directory: of its upper copy, so that the names made in it survive a crash
+     * (the kernel's overlayfs does the same). Synced after the namespace lock is let go.
+     */
+    void fsyncdir(Request q) {
+        int fd;
+        try (Held h = names.shared()) {
+            fd = m.union.openUpperDirectory(m.nodes.path(m.nodes.get(q.nodeId())));
+        }
+        if (fd < 0) return;
+        try {
+            Posix.fsync(fd, (q.u32(8) & 1) != 0);
+        } finally {
+            Posix.close(fd);
+        }
     }
 
     void readdir(Request q, Reply r, boolean plus) {

@@ -71,6 +71,7 @@ public final class UnionOperations implements Operations {
             case OPENDIR -> directories.opendir();
             case READDIR -> directories.readdir(q, r, false);
             case READDIRPLUS -> directories.readdir(q, r, true);
+            case FSYNCDIR -> directories.fsyncdir(q);
             case NOTIFY_REPLY -> r.none();
             case DESTROY -> { }
             default -> throw new FsException(Errno.ENOSYS, name(q.opcode()));

@@ -109,6 +109,38 @@ class DirectoryCacheTest {
         }
     }
 
+    @Test
+    void fsyncOfADirectoryReachesTheDaemonEveryTime() throws Exception {
+        requireRootAndFuse();
+        file(tmp.resolve("lower"), "d/f", "x");
+        file(tmp.resolve("lower"), "only-lower/f", "x");
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path log = tmp.resolve("debug.log");
+        Process p = mount(tmp, mnt, log, true);
+        try {
+            Files.writeString(mnt.resolve("d/g"), "y"); // d now has an upper copy
+            Files.createDirectory(mnt.resolve("made"));
+            Thread.sleep(200);
+            long before = requests(log, "FSYNCDIR");
+            // A directory fsync answered ENOSYS once is never sent again (and never synced).
+            for (String dir : List.of("d", "d", "made", "made", "only-lower", "")) {
+                try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(mnt.resolve(dir), java.nio.file.StandardOpenOption.READ)) {
+                    c.force(true);
+                }
+            }
+            Thread.sleep(200);
+            String text = Files.readString(log);
+            assertEquals(6, requests(log, "FSYNCDIR") - before, "every fsync(2) of a directory is a request: " + text);
+            List<String> syncs = Pattern.compile("(?m)^unique: (\\d+), opcode: FSYNCDIR").matcher(text).results().map(r -> r.group(1)).toList();
+            for (String unique : syncs) {
+                assertTrue(text.contains("unique: " + unique + ", success"), "FSYNCDIR " + unique + " answered success: " + text);
+            }
+            assertEquals(Set.of("f", "g"), list(mnt.resolve("d")));
+        } finally {
+            stopForeground(mnt, p);
+        }
+    }
+
     static void file(Path root, String rel, String content) throws Exception {
         Path f = root.resolve(rel);
         Files.createDirectories(f.getParent());
