@@ -586,6 +586,37 @@ public final class UnionFs {
     }
 
     /**
+     * renameat2(RENAME_EXCHANGE): both entries copied up and swapped in the upper, as the kernel's
+     * overlayfs swaps them. Each directory is marked as a rename would mark it at its new name (a
+     * redirect to its lower contents, or opaque over a name the lowers hold); neither name is
+     * left empty, so no whiteout is written.
+     */
+    public void exchange(String a, String b) {
+        writing(() -> {
+            Node na = view.require(a), nb = view.require(b);
+            if (a.equals(b)) return null;
+            if (RelPath.isWithin(a, b) || RelPath.isWithin(b, a)) throw new FsException(Errno.EINVAL, "/" + b);
+            if (!na.isDirectory() && !nb.isDirectory() && view.inode(na) == view.inode(nb)) return null; // one file
+            String redirectA = na.isDirectory() && hasLowerPart(na) ? redirectTo(a) : null;
+            String redirectB = nb.isDirectory() && hasLowerPart(nb) ? redirectTo(b) : null;
+            boolean lowersHoldA = view.childBelowUpper(view.require(RelPath.parent(a)), RelPath.name(a)) != null;
+            boolean lowersHoldB = view.childBelowUpper(view.require(RelPath.parent(b)), RelPath.name(b)) != null;
+            String realA = copyUp(na, true);
+            String realB = copyUp(view.require(b), true);
+            if (na.isDirectory()) markMoved(realA, redirectA, lowersHoldB);
+            if (nb.isDirectory()) markMoved(realB, redirectB, lowersHoldA);
+            Posix.rename(realA, realB, Posix.RENAME_EXCHANGE);
+            return null;
+        });
+    }
+
+    /** A directory about to move to a new name: redirected to its lower contents, or made opaque over the lowers'. */
+    private void markMoved(String real, String redirect, boolean lowersHoldNewName) {
+        if (redirect != null) format.setRedirect(real, redirect);
+        else if (lowersHoldNewName && !Markers.isOpaque(real)) format.makeOpaque(real);
+    }
+
+    /**
      * A rename that may copy up, whiteout the old name, clear whiteouts or an emptied directory at
      * the new one, or mark a directory opaque or redirected: every cache is forgotten.
      */
@@ -606,9 +637,7 @@ public final class UnionFs {
             there = upper.probe(to);
         }
         if (src.isDirectory()) {
-            boolean lowersHoldTarget = view.childBelowUpper(view.require(RelPath.parent(to)), toName) != null;
-            if (redirect != null) format.setRedirect(srcReal, redirect);
-            else if (lowersHoldTarget && !Markers.isOpaque(srcReal)) format.makeOpaque(srcReal);
+            markMoved(srcReal, redirect, view.childBelowUpper(view.require(RelPath.parent(to)), toName) != null);
         }
         boolean whiteoutDevice = there.kind() == Probe.Kind.WHITEOUT && Posix.lstatOrNull(dstReal) != null;
         if (src.isDirectory() && whiteoutDevice) {

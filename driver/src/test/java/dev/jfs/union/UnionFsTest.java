@@ -217,6 +217,36 @@ class UnionFsTest {
     }
 
     @Test
+    void exchangeSwapsEntriesOfEveryKindAndKeepsTheirContents() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        fs.exchange("etc/hosts", "etc/motd"); // two lower files
+        assertEquals("top wins\n", read(fs, "etc/hosts"));
+        assertEquals("localhost\n", read(fs, "etc/motd"));
+        fs.exchange("d", "etc"); // two merged lower directories: each redirected to its lowers
+        assertEquals("deep\n", read(fs, "etc/sub/deep"));
+        assertEquals(Set.of("hosts", "motd"), names(fs, "d"));
+        fs.mkdir("solo", 0755, Caller.ROOT);
+        fs.exchange("solo", "opq"); // a new empty directory over a name the lowers hold: opaque there
+        assertEquals(Set.of(), names(fs, "opq"));
+        assertEquals(Set.of("new"), names(fs, "solo"));
+        fs.exchange("etc/sub", "d/hosts"); // a directory and a file, across directories
+        assertEquals("deep\n", read(fs, "d/hosts/deep"));
+        assertEquals("top wins\n", read(fs, "etc/sub"));
+        long ino = fs.getattr("etc/sub").ino();
+        fs.exchange("d/motd", "d/motd");
+        assertEquals(ino, fs.getattr("etc/sub").ino());
+        assertEquals(Errno.EINVAL, errno(() -> fs.exchange("d", "d/hosts")));
+        assertEquals(Errno.ENOENT, errno(() -> fs.exchange("d", "none")));
+
+        UnionFs again = open(UpperFormat.KERNEL); // what the upper holds, read afresh
+        assertEquals(Set.of("hosts", "motd"), names(again, "d"));
+        assertEquals("deep\n", read(again, "d/hosts/deep"));
+        assertEquals(Set.of(), names(again, "opq"));
+        assertEquals(Set.of("new"), names(again, "solo"));
+        assertEquals("localhost\n", Files.readString(bottom.resolve("etc/hosts")), "lower untouched");
+    }
+
+    @Test
     void hardLinkedLowerFileKeepsSharingAfterCopyUp() throws Exception {
         Path a = file(bottom, "links/a", "one\n");
         Files.createLink(bottom.resolve("links/b"), a);

@@ -17,7 +17,7 @@ final class NameRequests {
     private static final int FATTR_MODE = 1, FATTR_UID = 2, FATTR_GID = 4, FATTR_SIZE = 8, FATTR_ATIME = 16,
             FATTR_MTIME = 32, FATTR_FH = 64, FATTR_ATIME_NOW = 128, FATTR_MTIME_NOW = 256;
     private static final int GETATTR_FH = 1;
-    private static final int RENAME_NOREPLACE = 1;
+    private static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2;
     private static final int NAME_MAX = 255;
 
     private final Mounted m;
@@ -203,12 +203,22 @@ final class NameRequests {
     void rename(Request q, Reply r, boolean withFlags) {
         int names = withFlags ? 16 : 8;
         int flags = withFlags ? q.u32(8) : 0;
-        if ((flags & ~RENAME_NOREPLACE) != 0) throw new FsException(Errno.EINVAL, "rename flags " + flags);
+        if (flags != 0 && flags != RENAME_NOREPLACE && flags != RENAME_EXCHANGE) {
+            throw new FsException(Errno.EINVAL, "rename flags " + flags);
+        }
         try (Held h = exclusive()) {
             FsNode fromParent = m.nodes.get(q.nodeId());
             FsNode toParent = m.nodes.get(q.u64(0));
             String fromName = q.name(names), toName = q.name(q.after(names));
             String to = m.nodes.path(toParent, toName);
+            if (flags == RENAME_EXCHANGE) {
+                m.union.exchange(m.nodes.path(fromParent, fromName), to);
+                m.nodes.exchanged(fromParent, fromName, toParent, toName);
+                for (FsNode moved : new FsNode[] {m.nodes.at(toParent, toName), m.nodes.at(fromParent, fromName)}) {
+                    if (moved != null) m.followCopyUp(moved);
+                }
+                return;
+            }
             if ((flags & RENAME_NOREPLACE) != 0 && exists(to)) throw new FsException(Errno.EEXIST, "/" + to);
             m.union.rename(m.nodes.path(fromParent, fromName), to);
             m.nodes.renamed(fromParent, fromName, toParent, toName);

@@ -183,6 +183,28 @@ final class NodeTable {
         byName.put(to, moved);
     }
 
+    /** Two entries swapped names (RENAME_EXCHANGE). */
+    synchronized void exchanged(FsNode aParent, String aName, FsNode bParent, String bName) {
+        FsNode.Link la = new FsNode.Link(aParent, aName), lb = new FsNode.Link(bParent, bName);
+        FsNode a = byName.remove(la), b = byName.remove(lb);
+        if (a == b) { // two names of one file: nothing moved
+            if (a != null) {
+                byName.put(la, a);
+                byName.put(lb, a);
+            }
+            return;
+        }
+        if (a != null) moveLink(a, la, lb);
+        if (b != null) moveLink(b, lb, la);
+    }
+
+    private void moveLink(FsNode n, FsNode.Link from, FsNode.Link to) {
+        n.removeLink(from);
+        n.addLink(to);
+        if (from.equals(n.primary)) n.primary = to;
+        byName.put(to, n);
+    }
+
     private void unlinked(FsNode n, FsNode.Link link) {
         n.removeLink(link);
         if (link.equals(n.primary)) n.primary = n.anyLink();

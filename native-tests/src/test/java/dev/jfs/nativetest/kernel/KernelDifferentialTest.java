@@ -73,6 +73,37 @@ class KernelDifferentialTest {
         run(seed, List.of(KNOWN_CASES), 1);
     }
 
+    /**
+     * renameat2(RENAME_EXCHANGE) of lower, merged, opaque and new entries, files with directories,
+     * across directories and back, over two stages (the first stage's upper a lower of the second).
+     */
+    static final List<List<Operation>> EXCHANGES = List.of(
+            List.of(new Operation("exchange", "/usr/lib", "/etc", 0, null),
+                    new Operation("exchange", "/etc/hard-a", "/usr/lib/hosts", 0, null),
+                    new Operation("mkdir", "/made", null, 0755, null),
+                    new Operation("write", "/made/new", null, 0, Operation.bytes("new\n")),
+                    new Operation("exchange", "/made", "/var/log", 0, null),
+                    new Operation("exchange", "/var/fifo", "/opt", 0, null),
+                    new Operation("exchange", "/usr/abs-link", "/var/log/new", 0, null),
+                    new Operation("exchange", "/usr", "/usr/lib", 0, null),
+                    new Operation("exchange", "/none", "/usr", 0, null),
+                    new Operation("append", "/etc/hard-b", null, 0, Operation.bytes("appended\n"))),
+            List.of(new Operation("exchange", "/etc", "/usr/lib", 0, null),
+                    new Operation("exchange", "/made", "/var", 0, null),
+                    new Operation("rm-r", "/opt", null, 0, null),
+                    new Operation("exchange", "/made/fifo", "/made/log", 0, null),
+                    new Operation("exchange", "/made/fifo/new", "/etc/hosts", 0, null)));
+
+    static Stream<Long> twoSeeds() {
+        return seeds().limit(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("twoSeeds")
+    void exchangesAsTheKernel(long seed) throws Exception {
+        run(seed, EXCHANGES, EXCHANGES.size());
+    }
+
     @ParameterizedTest
     @MethodSource("seeds")
     void jfsBehavesAsTheKernelOverlay(long seed) throws Exception {

@@ -49,6 +49,7 @@ public record Operation(String kind, String path, String other, long number, byt
                 Posix.close(Posix.open(p + "/made-again", Posix.O_WRONLY | Posix.O_CREAT, 0644));
             }
             case "rename" -> Posix.rename(p, q);
+            case "exchange" -> Posix.rename(p, q, Posix.RENAME_EXCHANGE);
             case "chmod" -> Posix.chmod(p, (int) number);
             case "chown" -> Posix.lchown(p, (int) number, (int) (number / 2));
             case "symlink" -> Posix.symlink(other, p);

@@ -9,7 +9,7 @@ import java.util.Set;
 public final class Operations {
     private static final String[] KINDS = {"write", "append", "pwrite", "truncate", "open-trunc", "create", "unlink",
             "rm-r", "mkdir", "rmdir", "recreate-dir", "rename", "rename", "rename-dir", "chmod", "chown", "symlink",
-            "link", "link", "setxattr", "removexattr", "mkfifo", "utimes", "append", "setcap"};
+            "link", "link", "setxattr", "removexattr", "mkfifo", "utimes", "append", "setcap", "exchange", "exchange-dir"};
 
     private Operations() {}
 
@@ -34,6 +34,9 @@ public final class Operations {
             case "rename" -> new Operation(kind, existing, target, 0, null);
             case "rename-dir" -> new Operation("rename", dirs.get(rnd.nextInt(dirs.size())).isEmpty() ? existing
                     : dirs.get(rnd.nextInt(dirs.size())), rnd.nextBoolean() ? fresh : target, 0, null);
+            case "exchange" -> new Operation(kind, existing, all.isEmpty() ? fresh : all.get(rnd.nextInt(all.size())), 0, null);
+            case "exchange-dir" -> new Operation("exchange", dirs.get(rnd.nextInt(dirs.size())).isEmpty() ? existing
+                    : dirs.get(rnd.nextInt(dirs.size())), rnd.nextBoolean() ? existing : dirs.get(rnd.nextInt(dirs.size())), 0, null);
             case "chmod" -> new Operation(kind, existing, null, 01000 + rnd.nextInt(01000) - 01000 + (rnd.nextInt(8) << 6), null);
             case "chown" -> new Operation(kind, existing, null, rnd.nextInt(3) * 1000 + rnd.nextInt(2), null);
             case "symlink" -> new Operation(kind, fresh, rnd.nextBoolean() ? "../etc/hosts" : "target" + rnd.nextInt(3), 0, null);
