@@ -314,8 +314,14 @@ public final class UnionFs {
         });
     }
 
-    /** FIFOs, sockets and (as root) device nodes. */
+    /**
+     * FIFOs, sockets and (as root) device nodes. A character device 0/0 is refused (EPERM), as the
+     * kernel's overlayfs refuses it: in the upper it is a whiteout, so it would hide the name made.
+     */
     public void mknod(String path, int mode, long rdev, Caller caller) {
+        if ((mode & Stat.S_IFMT) == Stat.S_IFCHR && rdev == 0) {
+            throw new FsException(Errno.EPERM, "/" + path + ": a character device 0/0 is a whiteout");
+        }
         writingLeaves(() -> {
             if (view.lookup(path) != null) throw new FsException(Errno.EEXIST, "/" + path);
             place(path, mode, caller, unopened(at -> Posix.mknod(at, mode, rdev)));
