@@ -29,6 +29,11 @@ final class FsNode {
     /** The kernel forgot it (no lookups left): a later lookup of its inode makes a new node. */
     boolean forgotten;
     /**
+     * A directory's attributes when its last name was removed (rmdir, or renamed over): what
+     * fstat on a descriptor still open on it shows, as directories open without a handle.
+     */
+    dev.jfs.posix.Stat removedDirectory;
+    /**
      * It was opened with passthrough since its page cache was last dropped, so the cache may hold
      * pages older than the file. Guarded by {@link PassthroughFiles}.
      */

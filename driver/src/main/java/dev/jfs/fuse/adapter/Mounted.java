@@ -82,8 +82,18 @@ final class Mounted {
             }
         }
         OpenFile f = files.anyOf(n);
-        if (f == null) throw new dev.jfs.posix.FsException(dev.jfs.posix.Errno.ENOENT, "node " + n.id);
+        if (f == null) {
+            Stat removed = removedDirectory(n);
+            if (removed != null) return unnamed(removed, n);
+            throw new dev.jfs.posix.FsException(dev.jfs.posix.Errno.ENOENT, "node " + n.id);
+        }
         return unnamed(dev.jfs.posix.Posix.fstat(f.fd), n);
+    }
+
+    private Stat removedDirectory(FsNode n) {
+        synchronized (nodes) {
+            return n.removedDirectory;
+        }
     }
 
     /** What an open file with no name left shows: its own attributes, the node's inode number, no links. */

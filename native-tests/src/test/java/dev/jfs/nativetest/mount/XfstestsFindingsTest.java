@@ -1,0 +1,82 @@
+package dev.jfs.nativetest.mount;
+
+import static dev.jfs.nativetest.CliProcess.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.jfs.posix.Posix;
+import dev.jfs.posix.Stat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What xfstests' generic group found jfs doing unlike the kernel's overlayfs (on which each of
+ * these xfstests passes), one case per finding, named after its xfstest; see docs/conformance.md.
+ */
+class XfstestsFindingsTest {
+    @TempDir Path tmp;
+    Path lower, upper, work, mnt;
+
+    @BeforeEach
+    void layers() throws Exception {
+        lower = Files.createDirectories(tmp.resolve("lower"));
+        Files.createDirectories(lower.resolve("lowerdir"));
+        Files.writeString(lower.resolve("lowerdir/file"), "lower\n");
+        upper = tmp.resolve("upper");
+        work = tmp.resolve("work");
+        mnt = Files.createDirectories(tmp.resolve("mnt"));
+    }
+
+    @AfterEach
+    void unmount() {
+        forceUnmount(mnt);
+    }
+
+    void mount(String... options) {
+        String o = options.length == 0 ? "" : String.join(",", options);
+        var r = o.isEmpty()
+                ? jfsmount("--lower", lower.toString(), "--upper", upper.toString(), "--work", work.toString(), mnt.toString())
+                : jfsmount("-o", o, "--lower", lower.toString(), "--upper", upper.toString(), "--work", work.toString(),
+                        mnt.toString());
+        assertEquals(0, r.exit(), r.toString());
+    }
+
+    /** generic/035: fstat(2) on a directory still open after another was renamed over it. */
+    @Test
+    void aDirectoryRenamedOverWhileOpenStillAnswersFstatWithNoLinks() throws Exception {
+        mount();
+        Files.createDirectories(mnt.resolve("dir1"));
+        Files.createDirectories(mnt.resolve("dir2"));
+        int fd = Posix.open(mnt.resolve("dir2").toString(), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+        try {
+            Files.move(mnt.resolve("dir1"), mnt.resolve("dir2"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Stat st = Posix.fstat(fd);
+            assertTrue(st.isDirectory());
+            assertEquals(0, st.nlink(), "a directory with no name left has no links");
+        } finally {
+            Posix.close(fd);
+        }
+    }
+
+    /** generic/035's case through rmdir(2), of a directory made through the mount and of a lower one. */
+    @Test
+    void aDirectoryRemovedWhileOpenStillAnswersFstatWithNoLinks() throws Exception {
+        mount();
+        Files.createDirectories(mnt.resolve("made"));
+        Files.delete(mnt.resolve("lowerdir/file"));
+        for (String dir : new String[] {"made", "lowerdir"}) {
+            int fd = Posix.open(mnt.resolve(dir).toString(), Posix.O_RDONLY | Posix.O_DIRECTORY, 0);
+            try {
+                Files.delete(mnt.resolve(dir));
+                Stat st = Posix.fstat(fd);
+                assertTrue(st.isDirectory(), dir);
+                assertEquals(0, st.nlink(), dir);
+            } finally {
+                Posix.close(fd);
+            }
+        }
+    }
+}
