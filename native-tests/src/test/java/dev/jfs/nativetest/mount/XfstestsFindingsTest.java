@@ -79,4 +79,37 @@ class XfstestsFindingsTest {
             }
         }
     }
+
+    /**
+     * generic/080 and 215: stores into a shared mapping change the file's mtime and ctime. An
+     * open passed through to the upper file (FUSE passthrough) maps that file itself, so jfs
+     * never hears of the stores, and the kernel then only drops its cached atime: stat(1), which
+     * asks statx(2) for the times it prints and no more, kept showing the old mtime and ctime.
+     */
+    @Test
+    void storesIntoASharedMappingShowInMtimeAndCtime() throws Exception {
+        mount();
+        Path f = mnt.resolve("mapped");
+        Files.write(f, new byte[4096]);
+        Thread.sleep(100); // the kernel's RELEASE of the write above is asynchronous
+        String before = mtimeAndCtime(f);
+        Thread.sleep(50);
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            java.nio.MappedByteBuffer map = ch.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 4096);
+            map.put(0, (byte) 'x');
+            String after = mtimeAndCtime(f);
+            String[] b = before.split(" "), a = after.split(" ");
+            assertTrue(new java.math.BigDecimal(a[0]).compareTo(new java.math.BigDecimal(b[0])) > 0, "mtime " + before + " -> " + after);
+            assertTrue(new java.math.BigDecimal(a[1]).compareTo(new java.math.BigDecimal(b[1])) > 0, "ctime " + before + " -> " + after);
+        }
+    }
+
+    /** stat(1)'s mtime and ctime, which it asks statx(2) for alone, as xfstests does. */
+    static String mtimeAndCtime(Path f) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%.9Y %.9Z", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertEquals(0, p.waitFor(), out);
+        return out;
+    }
 }
