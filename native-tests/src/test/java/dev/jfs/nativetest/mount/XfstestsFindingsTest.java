@@ -112,4 +112,46 @@ class XfstestsFindingsTest {
         assertEquals(0, p.waitFor(), out);
         return out;
     }
+
+    /** generic/294 and 306: -o ro mounts read-only (jfsmount refused the option). */
+    @Test
+    void roMountsReadOnly() throws Exception {
+        mount("ro");
+        assertEquals("lower\n", Files.readString(mnt.resolve("lowerdir/file")));
+        var e = assertThrows(java.nio.file.FileSystemException.class, () -> Files.writeString(mnt.resolve("new"), "x"));
+        assertTrue(String.valueOf(e.getReason()).contains("Read-only file system"), e.toString());
+    }
+
+    /** -o noexec: no program in the mount runs (jfsmount accepted the option and ignored it). */
+    @Test
+    void noexecRunsNoProgram() throws Exception {
+        Files.writeString(lower.resolve("prog"), "#!/bin/sh\necho ran\n");
+        Files.setPosixFilePermissions(lower.resolve("prog"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        mount("noexec");
+        var r = run(java.util.List.of("sh", "-c", "exec " + mnt.resolve("prog")));
+        assertNotEquals(0, r.exit(), r.toString());
+        assertTrue(r.toString().contains("Permission denied"), r.toString());
+    }
+
+    /**
+     * generic/294 and 306 through mount(8): `mount -o remount,ro` runs the helper with
+     * "ro,remount,..."; it must change the mount there, not mount another jfs over it.
+     */
+    @Test
+    void theHelperRemountsReadOnlyAndBack() throws Exception {
+        mount();
+        Path helper = repoScript("mount.fuse.jfs");
+        var ro = run(java.util.List.of(helper.toString(), "none", mnt.toString(), "-o", "ro,remount,lowerdir=" + lower));
+        assertEquals(0, ro.exit(), ro.toString());
+        assertEquals(1, mountsAt(), "one mount, remounted");
+        assertThrows(java.nio.file.FileSystemException.class, () -> Files.writeString(mnt.resolve("new"), "x"));
+        var rw = run(java.util.List.of(helper.toString(), "none", mnt.toString(), "-o", "rw,remount"));
+        assertEquals(0, rw.exit(), rw.toString());
+        Files.writeString(mnt.resolve("new"), "x");
+        assertEquals(1, mountsAt());
+    }
+
+    long mountsAt() {
+        return dev.jfs.fuse.MountTable.read().stream().filter(m -> m.mountPoint().equals(mnt.toString())).count();
+    }
 }
