@@ -39,6 +39,7 @@ public final class FuseMount {
         checkFuseAvailable();
         UnionFs fs = union.get();
         fs.prefetchDirectories(options.prefetch);
+        fs.leaveAccessTimes(options.noatime && !options.strictatime);
         fs.durableCopyUps(!options.volatileCopyUps);
         UnionOperations operations = new UnionOperations(fs, options.entryTimeout, options.attrTimeout, options.negativeTimeout);
         boolean root = Posix.geteuid() == 0;

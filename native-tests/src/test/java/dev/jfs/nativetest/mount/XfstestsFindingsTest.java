@@ -154,4 +154,21 @@ class XfstestsFindingsTest {
     long mountsAt() {
         return dev.jfs.fuse.MountTable.read().stream().filter(m -> m.mountPoint().equals(mnt.toString())).count();
     }
+
+    /**
+     * generic/120: on a noatime mount (jfs's default) reading a file leaves its atime, in the
+     * mount and in the layer below; the real file was read with its filesystem's relatime.
+     */
+    @Test
+    void readingOnANoatimeMountLeavesAtime() throws Exception {
+        Path file = lower.resolve("lowerdir/file");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(946684800000L);
+        Files.getFileAttributeView(file, java.nio.file.attribute.BasicFileAttributeView.class).setTimes(null, old, null);
+        mount();
+        assertEquals("lower\n", Files.readString(mnt.resolve("lowerdir/file")));
+        assertEquals(old, Files.readAttributes(mnt.resolve("lowerdir/file"),
+                java.nio.file.attribute.BasicFileAttributes.class).lastAccessTime(), "in the mount");
+        assertEquals(old, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).lastAccessTime(),
+                "in the lower");
+    }
 }
