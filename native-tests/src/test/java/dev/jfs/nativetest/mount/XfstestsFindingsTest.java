@@ -171,4 +171,48 @@ class XfstestsFindingsTest {
         assertEquals(old, Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).lastAccessTime(),
                 "in the lower");
     }
+
+    /** glibc's directory streams with telldir/seekdir. Public: jnr implements it in a loader of its own. */
+    public interface DirStreams {
+        jnr.ffi.Pointer opendir(String path);
+
+        jnr.ffi.Pointer readdir(jnr.ffi.Pointer dir);
+
+        long telldir(jnr.ffi.Pointer dir);
+
+        void seekdir(jnr.ffi.Pointer dir, long pos);
+
+        int closedir(jnr.ffi.Pointer dir);
+    }
+
+    /**
+     * generic/676 (t_readdir_3): after a directory was read through once, seekdir to any
+     * position below the largest telldir gave reads an entry, not the end of the directory. jfs's
+     * offsets carried the listing's number in their high bits and the index in the low ones, so
+     * most positions below the largest pointed past the end of some listing.
+     */
+    @Test
+    void seekdirToAnyPositionBelowTheLargestTelldirReadsAnEntry() throws Exception {
+        mount();
+        Path dir = Files.createDirectories(mnt.resolve("many"));
+        for (int i = 0; i < 300; i++) Files.writeString(dir.resolve("name-" + i), "");
+        DirStreams libc = jnr.ffi.LibraryLoader.create(DirStreams.class).load("c");
+        jnr.ffi.Pointer d = libc.opendir(dir.toString());
+        assertNotNull(d);
+        try {
+            long max = 0;
+            for (int i = 0; i < 302; i++) {
+                max = Math.max(max, libc.telldir(d));
+                assertNotNull(libc.readdir(d), "entry " + i);
+            }
+            java.util.Random random = new java.util.Random(676);
+            for (int i = 0; i < 200; i++) {
+                long pos = Math.floorMod(random.nextLong(), max);
+                libc.seekdir(d, pos);
+                assertNotNull(libc.readdir(d), "an entry at position " + pos + " (largest " + max + ")");
+            }
+        } finally {
+            libc.closedir(d);
+        }
+    }
 }
