@@ -39,11 +39,13 @@ public final class FuseMount {
         checkFuseAvailable();
         UnionFs fs = union.get();
         fs.prefetchDirectories(options.prefetch);
+        fs.leaveAccessTimes(options.noatime && !options.strictatime);
         fs.durableCopyUps(!options.volatileCopyUps);
         UnionOperations operations = new UnionOperations(fs, options.entryTimeout, options.attrTimeout, options.negativeTimeout);
         boolean root = Posix.geteuid() == 0;
         MountSettings settings = new MountSettings(mountPoint, SUBTYPE + "-" + ProcessHandle.current().pid(), SUBTYPE,
-                options.allowOther(), options.devices && root, options.setuid && root, options.noatime);
+                options.allowOther(), options.devices && root, options.setuid && root, options.noatime, options.readOnly,
+                options.executables, options.nodiratime, options.strictatime);
         FuseDevice device = Session.mount(settings);
         // Over io_uring, the device brings only INIT, FORGET and INTERRUPT: its threads sleep on it.
         Session session = new Session(device, operations, options.passthrough && root, options.uring, options.fuseDebug,

@@ -46,6 +46,11 @@ public final class MountOptions {
      * (warm find ran 5x slower). {@code -o atime} or {@code -o relatime} give the kernel's default.
      */
     public boolean noatime = true;
+    /** mount(8)'s flags the kernel applies to the mount itself: ro, noexec, nodiratime, strictatime. */
+    public boolean readOnly;
+    public boolean executables = true;
+    public boolean nodiratime;
+    public boolean strictatime;
     /**
      * Files created or opened to write are handed to the kernel to read and write itself (FUSE
      * passthrough), where the kernel (6.9+) and our privileges allow.
@@ -70,7 +75,7 @@ public final class MountOptions {
     public boolean uring;
 
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
-            "users", "exec", "noexec", "_netdev", "nofail", "redirect_dir=on", "index=on");
+            "users", "async", "_netdev", "nofail", "redirect_dir=on", "index=on");
 
     public void parse(String list) {
         for (String opt : list.split(",")) {
@@ -94,8 +99,15 @@ public final class MountOptions {
                 case "attr_timeout" -> attrTimeout = seconds(key, val);
                 case "negative_timeout" -> negativeTimeout = seconds(key, val);
                 case "debug" -> fuseDebug = true;
-                case "noatime" -> noatime = true;
-                case "atime", "relatime" -> noatime = false;
+                case "noatime" -> { noatime = true; strictatime = false; }
+                case "atime", "relatime" -> { noatime = false; strictatime = false; }
+                case "strictatime" -> { noatime = false; strictatime = true; }
+                case "nodiratime" -> nodiratime = true;
+                case "diratime" -> nodiratime = false;
+                case "ro" -> readOnly = true;
+                case "rw" -> readOnly = false;
+                case "exec" -> executables = true;
+                case "noexec" -> executables = false;
                 case "passthrough" -> passthrough = true;
                 case "nopassthrough" -> passthrough = false;
                 case "prefetch" -> prefetch = true;
@@ -150,7 +162,10 @@ public final class MountOptions {
         o.add("attr_timeout=" + attrTimeout);
         o.add("negative_timeout=" + negativeTimeout);
         if (fuseDebug) o.add("debug");
-        o.add(noatime ? "noatime" : "relatime");
+        o.add(noatime ? "noatime" : strictatime ? "strictatime" : "relatime");
+        if (nodiratime) o.add("nodiratime");
+        if (readOnly) o.add("ro");
+        if (!executables) o.add("noexec");
         o.add("threads=" + threads);
         o.add("spin=" + spinMicros);
         if (!passthrough) o.add("nopassthrough");

@@ -19,7 +19,7 @@ import jnr.ffi.Runtime;
 public final class Posix {
     public static final int O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2, O_ACCMODE = 3;
     public static final int O_CREAT = 0100, O_EXCL = 0200, O_NOCTTY = 0400, O_TRUNC = 01000, O_APPEND = 02000;
-    public static final int O_NONBLOCK = 04000, O_CLOEXEC = 02000000;
+    public static final int O_NONBLOCK = 04000, O_CLOEXEC = 02000000, O_NOATIME = 01000000;
     public static final int O_DIRECTORY, O_NOFOLLOW, O_DIRECT;
     public static final int RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
     public static final int XATTR_CREATE = 1, XATTR_REPLACE = 2;

@@ -55,6 +55,8 @@ public final class UnionFs {
     private Stat madeDirStat;
     /** Set before the mount serves requests; see {@link #prefetchDirectories}. */
     private boolean prefetch;
+    /** Set before the mount serves requests; see {@link #leaveAccessTimes}. */
+    private boolean leaveAccessTimes;
     /** Directories the writer copied up, for {@link #directoriesCopiedUp} once it is done. */
     private final List<String> copiedDirectories = new ArrayList<>();
     private Consumer<List<String>> directoriesCopiedUp = paths -> { };
@@ -90,6 +92,26 @@ public final class UnionFs {
      */
     public void prefetchDirectories(boolean on) {
         prefetch = on;
+    }
+
+    /**
+     * Whether files opened through the union are read without changing their atime (O_NOATIME,
+     * where the owner or CAP_FOWNER allows), as the kernel's overlayfs opens its real files: a
+     * noatime mount's reads must not move the atime it shows, nor a lower layer's.
+     */
+    public void leaveAccessTimes(boolean on) {
+        leaveAccessTimes = on;
+    }
+
+    /** Opens a real file for {@link #openFile}, with O_NOATIME if asked and allowed. */
+    private int openReal(String real, int flags) {
+        if (!leaveAccessTimes) return Posix.open(real, flags, 0);
+        try {
+            return Posix.open(real, flags | Posix.O_NOATIME, 0);
+        } catch (FsException e) {
+            if (e.errno() != Errno.EPERM) throw e; // not the owner, without CAP_FOWNER
+            return Posix.open(real, flags, 0);
+        }
     }
 
     /**
@@ -255,14 +277,14 @@ public final class UnionFs {
         if (!writes) {
             Node n = reading(() -> view.require(path));
             if (prefetch) view.openedToRead(n);
-            return new Opened(Posix.open(n.realPath, realFlags | Posix.O_NOFOLLOW, 0), view.touchesUpper(n));
+            return new Opened(openReal(n.realPath, realFlags | Posix.O_NOFOLLOW), view.touchesUpper(n));
         }
         return writingLeaves(() -> {
             Node n = view.require(path);
             if (n.isDirectory()) throw new FsException(Errno.EISDIR, "/" + path);
             // A file already in the upper: opening it changes nothing the view caches.
             String real = copyUp(n, (flags & Posix.O_TRUNC) == 0);
-            return new Opened(Posix.open(real, realFlags | Posix.O_NOFOLLOW, 0), true);
+            return new Opened(openReal(real, realFlags | Posix.O_NOFOLLOW), true);
         });
     }
 

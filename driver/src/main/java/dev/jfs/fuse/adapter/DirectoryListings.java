@@ -7,8 +7,10 @@ import java.util.Map;
 
 /**
  * The listings READDIR serves, one per read of a directory from offset 0, found again by the
- * offsets handed to the kernel. An offset is a cookie: the listing's number in its high 32 bits,
- * the entry's index + 1 in its low 32. The kernel keeps listings (FOPEN_CACHE_DIR) and fills its
+ * offsets handed to the kernel. An offset is a cookie: the entry's index + 1 in its high 32 bits,
+ * the listing's number in its low 32. Index first, so offsets grow along a listing and any
+ * position below the largest a reader was given (seekdir) points at an entry, not past the end
+ * (xfstests generic/676). The kernel keeps listings (FOPEN_CACHE_DIR) and fills its
  * cache from whichever reader's next entry starts where the cache ends; offsets unique to each
  * listing keep two readers' listings, taken before and after a change, from being spliced into
  * one cached listing with names removed long ago.
@@ -19,14 +21,14 @@ import java.util.Map;
  */
 final class DirectoryListings {
     private static final int MAX_LISTINGS = 256;
-    private static final long INDEX_BITS = 32, INDEX_MASK = (1L << INDEX_BITS) - 1;
+    private static final long NUMBER_BITS = 32, NUMBER_MASK = (1L << NUMBER_BITS) - 1;
     private static final int MAX_NUMBER = Integer.MAX_VALUE;
 
     /** One listing: its number, the node listed and its entries (with . and ..). */
     record Listing(long number, long nodeId, List<DirEntry> entries) {
         /** The kernel's offset of the entry after index {@code i}. */
         long offsetAfter(int i) {
-            return (number << INDEX_BITS) | (i + 1L);
+            return ((i + 1L) << NUMBER_BITS) | number;
         }
     }
 
@@ -48,7 +50,7 @@ final class DirectoryListings {
 
     /** The listing {@code offset} points into, if it is still kept and of this node. */
     synchronized Listing find(long nodeId, long offset) {
-        Listing l = listings.get(offset >>> INDEX_BITS);
+        Listing l = listings.get(offset & NUMBER_MASK);
         return l != null && l.nodeId == nodeId ? l : null;
     }
 
@@ -62,6 +64,6 @@ final class DirectoryListings {
 
     /** The index of the entry an offset points to (the one after the entry it was given with). */
     static int indexOf(long offset) {
-        return (int) Math.min(offset & INDEX_MASK, Integer.MAX_VALUE);
+        return (int) Math.min(offset >>> NUMBER_BITS, Integer.MAX_VALUE);
     }
 }

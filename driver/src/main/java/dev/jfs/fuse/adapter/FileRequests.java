@@ -60,7 +60,10 @@ final class FileRequests {
             if (writes || (flags & Posix.O_TRUNC) != 0) m.followCopyUp(n);
             boolean candidate = opened.inUpper() && (writes || (flags & Posix.O_DIRECT) == 0
                     && Posix.fstat(opened.fd()).size() >= PASSTHROUGH_READS_FROM);
+            boolean timesCached = !n.writesPassThrough;
             opened(r, n, opened.fd(), writes, opened.inUpper(), candidate);
+            // Its times may change unseen from now on: the kernel forgets those it holds from before.
+            if (timesCached && n.writesPassThrough) m.attributesChanged(n);
         }
     }
 
@@ -79,8 +82,8 @@ final class FileRequests {
                 Posix.close(created.fd());
                 throw e;
             }
-            FsNode n = m.entry(r, parent, name, st);
             boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY;
+            FsNode n = m.entry(r, parent, name, st, writes && passthrough.enabled());
             opened(r, n, created.fd(), writes, true, true);
         }
     }
@@ -88,7 +91,7 @@ final class FileRequests {
     /** Registers the open file and appends struct fuse_open_out. */
     private void opened(Reply r, FsNode n, int fd, boolean writes, boolean inUpper, boolean candidate) {
         long fh = m.files.add(new OpenFile(fd, n, writes, inUpper));
-        int backing = passthrough.opened(n, fd, candidate);
+        int backing = passthrough.opened(n, fd, candidate, writes);
         int flags = FOPEN_NOFLUSH | (backing > 0 ? FOPEN_PASSTHROUGH : backing == 0 ? FOPEN_KEEP_CACHE : 0);
         r.u64(fh).u32(flags).u32(backing > 0 ? backing : 0);
     }
@@ -127,7 +130,7 @@ final class FileRequests {
     void release(Request q) {
         OpenFile f = m.files.remove(q.u64(0));
         try {
-            passthrough.released(f.node);
+            passthrough.released(f.node, f.writable);
         } finally {
             Posix.close(f.fd);
         }

@@ -29,10 +29,22 @@ final class FsNode {
     /** The kernel forgot it (no lookups left): a later lookup of its inode makes a new node. */
     boolean forgotten;
     /**
+     * A directory's attributes when its last name was removed (rmdir, or renamed over): what
+     * fstat on a descriptor still open on it shows, as directories open without a handle.
+     */
+    dev.jfs.posix.Stat removedDirectory;
+    /**
      * It was opened with passthrough since its page cache was last dropped, so the cache may hold
      * pages older than the file. Guarded by {@link PassthroughFiles}.
      */
     boolean pageCacheOutdated;
+    /**
+     * An open of it that may write passes through to its upper file. Stores into a shared
+     * mapping of that file change its mtime and ctime with no request to jfs, and the kernel
+     * then drops only its cached atime: while so, its attributes are answered uncached. Written
+     * under {@link PassthroughFiles}' lock.
+     */
+    volatile boolean writesPassThrough;
 
     FsNode(long id, long ino, int type) {
         this.id = id;

@@ -66,10 +66,26 @@ final class Mounted {
      * on the kernel's overlayfs).
      */
     FsNode entry(Reply r, FsNode parent, String name, Stat st) {
+        return entry(r, parent, name, st, false);
+    }
+
+    /** {@link #entry(Reply, FsNode, String, Stat)}, its attributes not to be cached if {@code uncached}. */
+    FsNode entry(Reply r, FsNode parent, String name, Stat st, boolean uncached) {
         FsNode n = nodes.found(parent, name, st);
         Timeout entry = !st.isDirectory() && st.nlink() > 1 ? Timeout.NONE : entryTimeout;
-        Attr.entry(r, n.id, st, st.ino(), entry, attrTimeout);
+        Attr.entry(r, n.id, st, st.ino(), entry, uncached ? Timeout.NONE : attrTimeout(n));
         return n;
+    }
+
+    /** How long the kernel may cache the node's attributes: not at all while writes to it pass through. */
+    Timeout attrTimeout(FsNode n) {
+        return n.writesPassThrough ? Timeout.NONE : attrTimeout;
+    }
+
+    /** The kernel forgets the attributes it caches of {@code n}. */
+    void attributesChanged(FsNode n) {
+        FuseDevice d = device;
+        if (d != null) d.invalidateAttributes(n.id);
     }
 
     /** The node's attributes: by its name, or from an open descriptor once it has none. */
@@ -82,8 +98,18 @@ final class Mounted {
             }
         }
         OpenFile f = files.anyOf(n);
-        if (f == null) throw new dev.jfs.posix.FsException(dev.jfs.posix.Errno.ENOENT, "node " + n.id);
+        if (f == null) {
+            Stat removed = removedDirectory(n);
+            if (removed != null) return unnamed(removed, n);
+            throw new dev.jfs.posix.FsException(dev.jfs.posix.Errno.ENOENT, "node " + n.id);
+        }
         return unnamed(dev.jfs.posix.Posix.fstat(f.fd), n);
+    }
+
+    private Stat removedDirectory(FsNode n) {
+        synchronized (nodes) {
+            return n.removedDirectory;
+        }
     }
 
     /** What an open file with no name left shows: its own attributes, the node's inode number, no links. */

@@ -66,7 +66,7 @@ final class NameRequests {
             } else {
                 st = m.stat(n);
             }
-            Attr.attrOut(r, st, n.ino, m.attrTimeout);
+            Attr.attrOut(r, st, n.ino, m.attrTimeout(n));
         }
     }
 
@@ -92,7 +92,7 @@ final class NameRequests {
                 byFd(byFd.fd, change);
                 st = Mounted.unnamed(Posix.fstat(byFd.fd), n);
             }
-            Attr.attrOut(r, st, n.ino, m.attrTimeout);
+            Attr.attrOut(r, st, n.ino, m.attrTimeout(n));
         }
     }
 
@@ -195,8 +195,10 @@ final class NameRequests {
         try (Held h = exclusive()) {
             FsNode parent = m.nodes.get(q.nodeId());
             String name = q.name(0);
-            m.union.rmdir(m.nodes.path(parent, name));
-            m.nodes.removed(parent, name);
+            String path = m.nodes.path(parent, name);
+            Stat last = lastAttributesOfDirectory(m.nodes.at(parent, name), path);
+            m.union.rmdir(path);
+            m.nodes.removed(parent, name, last);
         }
     }
 
@@ -220,10 +222,24 @@ final class NameRequests {
                 return;
             }
             if ((flags & RENAME_NOREPLACE) != 0 && exists(to)) throw new FsException(Errno.EEXIST, "/" + to);
+            Stat replaced = lastAttributesOfDirectory(m.nodes.at(toParent, toName), to);
             m.union.rename(m.nodes.path(fromParent, fromName), to);
-            m.nodes.renamed(fromParent, fromName, toParent, toName);
+            m.nodes.renamed(fromParent, fromName, toParent, toName, replaced);
             FsNode moved = m.nodes.at(toParent, toName);
             if (moved != null) m.followCopyUp(moved);
+        }
+    }
+
+    /**
+     * The attributes of a directory the kernel holds at {@code path}, taken before it is removed
+     * or replaced: a descriptor open on it still answers fstat (generic/035). Null for others.
+     */
+    private Stat lastAttributesOfDirectory(FsNode n, String path) {
+        if (n == null || !n.isDirectory()) return null;
+        try {
+            return m.union.getattr(path);
+        } catch (FsException e) {
+            return null; // the removal itself reports what is wrong
         }
     }
 

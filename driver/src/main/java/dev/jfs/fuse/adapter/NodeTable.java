@@ -165,17 +165,33 @@ final class NodeTable {
 
     /** {@code name} in {@code parent} was removed (unlink, rmdir). */
     synchronized void removed(FsNode parent, String name) {
+        removed(parent, name, null);
+    }
+
+    /** {@code name} in {@code parent} was removed; a directory's last attributes were {@code directory}. */
+    synchronized void removed(FsNode parent, String name, Stat directory) {
         FsNode.Link link = new FsNode.Link(parent, name);
         FsNode n = byName.remove(link);
-        if (n != null) unlinked(n, link);
+        if (n != null) {
+            unlinked(n, link);
+            if (directory != null && !n.hasLinks()) n.removedDirectory = directory;
+        }
     }
 
     /** An entry moved; whatever was at the new name is gone. */
     synchronized void renamed(FsNode fromParent, String fromName, FsNode toParent, String toName) {
+        renamed(fromParent, fromName, toParent, toName, null);
+    }
+
+    /** An entry moved; whatever was at the new name is gone, a directory whose last attributes were {@code replacedDirectory}. */
+    synchronized void renamed(FsNode fromParent, String fromName, FsNode toParent, String toName, Stat replacedDirectory) {
         FsNode.Link from = new FsNode.Link(fromParent, fromName), to = new FsNode.Link(toParent, toName);
         FsNode moved = byName.remove(from);
         FsNode replaced = byName.remove(to);
-        if (replaced != null && replaced != moved) unlinked(replaced, to);
+        if (replaced != null && replaced != moved) {
+            unlinked(replaced, to);
+            if (replacedDirectory != null && !replaced.hasLinks()) replaced.removedDirectory = replacedDirectory;
+        }
         if (moved == null) return;
         moved.removeLink(from);
         moved.addLink(to);

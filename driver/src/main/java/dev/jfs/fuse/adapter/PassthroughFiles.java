@@ -51,6 +51,8 @@ final class PassthroughFiles {
      */
     private static final class Inode {
         int opens;
+        /** Of the opens, those that may write (and map the backing file to write). */
+        int writers;
         int backingId;
         Object file;
         boolean dropsCache;
@@ -82,6 +84,11 @@ final class PassthroughFiles {
      * @param candidate whether {@code fd} may start a passthrough (an upper file with one name)
      */
     synchronized int opened(FsNode node, int fd, boolean candidate) {
+        return opened(node, fd, candidate, false);
+    }
+
+    /** {@link #opened(FsNode, int, boolean)} of an open that may write ({@code writes}) or not. */
+    synchronized int opened(FsNode node, int fd, boolean candidate, boolean writes) {
         Inode inode = inodes.get(node);
         boolean first = inode == null;
         if (first) {
@@ -93,7 +100,10 @@ final class PassthroughFiles {
         }
         inode.opens++;
         if (inode.backingId == 0) return inode.dropsCache ? DROP_CACHE : 0;
-        if (first || inode.file.equals(backings.identity(fd))) return inode.backingId;
+        if (first || inode.file.equals(backings.identity(fd))) {
+            if (writes && inode.writers++ == 0) node.writesPassThrough = true;
+            return inode.backingId;
+        }
         // An upper node's file never changes while open (see above). The kernel will refuse this open.
         LOG.warning("kernel inode " + node.id + " passes through to another file than descriptor " + fd + " is open on");
         return 0;
@@ -117,8 +127,15 @@ final class PassthroughFiles {
      * file, or ends the cached run whose opens dropped the page cache (it is current again).
      */
     synchronized void released(FsNode node) {
+        released(node, false);
+    }
+
+    /** {@link #released(FsNode)} of an open that may write ({@code writes}) or not. */
+    synchronized void released(FsNode node, boolean writes) {
         Inode inode = inodes.get(node);
-        if (inode == null || --inode.opens > 0) return;
+        if (inode == null) return;
+        if (writes && inode.backingId > 0 && inode.writers > 0 && --inode.writers == 0) node.writesPassThrough = false;
+        if (--inode.opens > 0) return;
         inodes.remove(node);
         if (inode.backingId > 0) backings.unregister(inode.backingId);
         else if (inode.dropsCache) node.pageCacheOutdated = false;

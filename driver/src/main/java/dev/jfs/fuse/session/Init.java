@@ -22,7 +22,7 @@ final class Init {
     static final int PAGE = 4096;
 
     private static final long WANTED = ASYNC_READ | ATOMIC_O_TRUNC | BIG_WRITES | DO_READDIRPLUS | READDIRPLUS_AUTO
-            | ASYNC_DIO | PARALLEL_DIROPS | MAX_PAGES | CACHE_SYMLINKS;
+            | PARALLEL_DIROPS | MAX_PAGES | CACHE_SYMLINKS;
 
     private final boolean passthroughWanted;
     private final boolean uringWanted;

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /** Mounts a FUSE connection with mount(2) itself, as root may. */
 public final class KernelMount {
-    private static final long MS_NOSUID = 2, MS_NODEV = 4, MS_NOATIME = 1024;
+    private static final long MS_RDONLY = 1, MS_NOSUID = 2, MS_NODEV = 4, MS_NOEXEC = 8, MS_NOATIME = 1024,
+            MS_NODIRATIME = 2048, MS_STRICTATIME = 1 << 24;
     private KernelMount() {}
 
     /**
@@ -19,7 +20,11 @@ public final class KernelMount {
         long flags = 0;
         if (!settings.devices()) flags |= MS_NODEV;
         if (!settings.setuid()) flags |= MS_NOSUID;
-        if (settings.noatime()) flags |= MS_NOATIME;
+        if (settings.strictatime()) flags |= MS_STRICTATIME;
+        else if (settings.noatime()) flags |= MS_NOATIME;
+        if (settings.nodiratime()) flags |= MS_NODIRATIME;
+        if (settings.readOnly()) flags |= MS_RDONLY;
+        if (!settings.executables()) flags |= MS_NOEXEC;
         String data = "fd=" + device.fd + ",rootmode=40000,user_id=" + Posix.geteuid() + ",group_id=" + Posix.getegid()
                 + ",default_permissions" + (settings.allowOther() ? ",allow_other" : "");
         try {

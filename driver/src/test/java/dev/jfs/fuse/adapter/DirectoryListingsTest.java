@@ -38,6 +38,14 @@ class DirectoryListingsTest {
     }
 
     @Test
+    void offsetsGrowAlongAListingWhateverItsNumber() {
+        DirectoryListings listings = new DirectoryListings();
+        Listing a = listings.add(5, THREE), b = listings.add(5, THREE);
+        assertTrue(b.offsetAfter(0) < a.offsetAfter(1), "a later listing's first offset is below an earlier one's second");
+        assertEquals(1, DirectoryListings.indexOf(b.offsetAfter(0)));
+    }
+
+    @Test
     void listingsLeftUnfinishedAreBounded() {
         DirectoryListings listings = new DirectoryListings();
         Listing first = listings.add(5, THREE);

@@ -64,6 +64,22 @@ class PassthroughFilesTest {
     }
 
     @Test
+    void anInodeWritesPassThroughWhileAnOpenThatMayWritePassesThrough() {
+        kernel.fileOf.put(30, "upper/c");
+        kernel.fileOf.put(31, "upper/c");
+        assertTrue(files.opened(node(8), 30, true, false) > 0);
+        assertFalse(node(8).writesPassThrough, "a reader");
+        assertTrue(files.opened(node(8), 31, true, true) > 0);
+        assertTrue(node(8).writesPassThrough, "a writer");
+        files.released(node(8), true);
+        assertFalse(node(8).writesPassThrough, "the writer released");
+        files.released(node(8), false);
+        kernel.fileOf.put(32, "lower/d");
+        assertEquals(0, files.opened(node(9), 32, false, true));
+        assertFalse(node(9).writesPassThrough, "a cached writer is seen by jfs");
+    }
+
+    @Test
     void anInodeFirstOpenedCachedStaysCachedWhileAnyOpenLasts() {
         kernel.fileOf.put(20, "lower/b");
         kernel.fileOf.put(21, "upper/b");
