@@ -69,11 +69,15 @@ final class Mounted {
         return entry(r, parent, name, st, false);
     }
 
-    /** {@link #entry(Reply, FsNode, String, Stat)}, its attributes not to be cached if {@code uncached}. */
-    FsNode entry(Reply r, FsNode parent, String name, Stat st, boolean uncached) {
+    /**
+     * {@link #entry(Reply, FsNode, String, Stat)}; if {@code writesPassThrough}, its attributes
+     * are kept for one clock tick only, not none: long enough for the permission check that ends
+     * the caller's open, which would otherwise cost every create a GETATTR.
+     */
+    FsNode entry(Reply r, FsNode parent, String name, Stat st, boolean writesPassThrough) {
         FsNode n = nodes.found(parent, name, st);
         Timeout entry = !st.isDirectory() && st.nlink() > 1 ? Timeout.NONE : entryTimeout;
-        Attr.entry(r, n.id, st, st.ino(), entry, uncached ? Timeout.NONE : attrTimeout(n));
+        Attr.entry(r, n.id, st, st.ino(), entry, writesPassThrough ? Timeout.ONE_TICK : attrTimeout(n));
         return n;
     }
 
