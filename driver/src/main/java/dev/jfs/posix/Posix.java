@@ -602,45 +602,76 @@ public final class Posix {
 
     /** What {@link #copyData} moves per call: the kernel's writeback of each starts as the next is copied. */
     private static final long COPY_CHUNK = 8 << 20;
+    private static final int SEEK_DATA = 3, SEEK_HOLE = 4;
     private static final int SYNC_FILE_RANGE_WRITE = 2;
 
     /**
      * Copies {@code length} bytes from the start of one file to another: copy_file_range(2), which
      * reflinks or copies in the kernel, falling back to a pread/pwrite loop where it is refused.
+     * Only the data the source holds is copied: its holes (found with SEEK_DATA and SEEK_HOLE)
+     * stay holes, as overlayfs keeps them, so a sparse file does not take its full size on disk.
      * {@code durable}: the copy is on disk when this returns (fsync), as overlayfs makes its
      * copy-ups. The disk's writing of each chunk starts while the next one is copied, so the
      * fsync at the end waits for the last chunks only, not for the whole file. Gives up with
      * EINTR between chunks once the request this thread serves is cancelled ({@link Cancellation}).
      */
     public static void copyData(int in, int out, long length, boolean durable) {
-        long done = 0;
-        while (done < length) {
-            Cancellation.check();
-            long n = LIBC.copy_file_range(in, (Pointer) null, out, (Pointer) null, Math.min(length - done, COPY_CHUNK), 0);
-            if (n < 0) {
-                int e = errno();
-                if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
-                    copyByLoop(in, out, done, length);
-                    break;
-                }
-                throw new FsException(e, "copy_file_range");
-            }
-            if (n == 0) break; // source shrank under us
-            if (durable) LIBC.sync_file_range(out, done, n, SYNC_FILE_RANGE_WRITE); // a head start only: failures are the fsync's to report
-            done += n;
+        long copied = 0;
+        for (long pos = 0; pos < length; ) {
+            long data = seekData(in, pos, length);
+            if (data >= length) break;
+            long end = Math.min(seekHole(in, data, length), length);
+            copied = copyRange(in, out, data, end, durable);
+            if (copied < end) break; // the source shrank under us
+            pos = end;
         }
+        if (copied < length) ftruncate(out, length); // a hole at the end
         if (durable) fsync(out, false);
     }
 
-    private static void copyByLoop(int in, int out, long from, long length) {
-        Pointer buf = Memory.allocateDirect(RUNTIME, 1 << 20);
-        for (long off = from; off < length; ) {
+    /** Where the next data at or after {@code pos} begins: {@code length} if only a hole follows. */
+    private static long seekData(int fd, long pos, long length) {
+        long rc = LIBC.lseek(fd, pos, SEEK_DATA);
+        if (rc >= 0) return rc;
+        return errno() == Errno.ENXIO ? length : pos; // a filesystem that cannot tell: all data
+    }
+
+    private static long seekHole(int fd, long pos, long length) {
+        long rc = LIBC.lseek(fd, pos, SEEK_HOLE);
+        return rc > pos ? rc : length;
+    }
+
+    /** Copies bytes {@code from} to {@code to} at the same offsets; the offset it got to. */
+    private static long copyRange(int in, int out, long from, long to, boolean durable) {
+        long[] offIn = {from}, offOut = {from};
+        while (offIn[0] < to) {
             Cancellation.check();
-            int n = pread(in, buf, Math.min(1 << 20, length - off), off);
+            long start = offIn[0];
+            long n = LIBC.copy_file_range(in, offIn, out, offOut, Math.min(to - start, COPY_CHUNK), 0);
+            if (n < 0) {
+                int e = errno();
+                if (e == Errno.EXDEV || e == Errno.ENOSYS || e == Errno.EOPNOTSUPP || e == Errno.EINVAL) {
+                    return copyByLoop(in, out, start, to);
+                }
+                throw new FsException(e, "copy_file_range");
+            }
+            if (n == 0) break;
+            if (durable) LIBC.sync_file_range(out, start, n, SYNC_FILE_RANGE_WRITE); // a head start only: failures are the fsync's to report
+        }
+        return offIn[0];
+    }
+
+    private static long copyByLoop(int in, int out, long from, long to) {
+        Pointer buf = Memory.allocateDirect(RUNTIME, 1 << 20);
+        long off = from;
+        while (off < to) {
+            Cancellation.check();
+            int n = pread(in, buf, Math.min(1 << 20, to - off), off);
             if (n == 0) break;
             for (int w = 0; w < n; ) w += pwrite(out, buf.slice(w), n - w, off + w);
             off += n;
         }
+        return off;
     }
 
     // ---- extended attributes (l* calls: never follow symlinks) ---------------------------------
