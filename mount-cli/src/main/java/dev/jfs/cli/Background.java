@@ -28,10 +28,10 @@ final class Background {
      * The daemon's JVM; scripts/jfs starts it with the same options (keep the two alike). C1
      * alone: C2's compiling cost a fresh mount more CPU than its code saved; and one compiler
      * thread, which competes less with start-up on 2 cores; a heap that starts big enough for a
-     * walk's caches (see scripts/jfs).
+     * walk's caches and may grow with the tree walked (see scripts/jfs).
      */
     static final List<String> DAEMON_JVM = List.of("-Dfile.encoding=UTF-8", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:-UsePerfData", "-Xss512k", "-Xms48m", "-Xmn8m", "-Xmx160m", "-XX:MaxMetaspaceSize=64m",
+            "-XX:-UsePerfData", "-Xss512k", "-Xms48m", "-Xmn8m", "-XX:MaxRAMPercentage=25", "-XX:MaxMetaspaceSize=64m",
             "-XX:ReservedCodeCacheSize=48m", "-XX:CICompilerCount=1");
 
     private Background() {}
