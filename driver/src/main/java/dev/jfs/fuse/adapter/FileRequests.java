@@ -48,6 +48,12 @@ final class FileRequests {
                 Stat st = Posix.fstat(fd);
                 return List.of(st.dev(), st.ino());
             }
+
+            @Override
+            public long changeTime(int fd) {
+                Stat st = Posix.fstat(fd);
+                return st.ctimeSec() * 1_000_000_000L + st.ctimeNsec();
+            }
         }, granted);
     }
 
@@ -60,10 +66,7 @@ final class FileRequests {
             if (writes || (flags & Posix.O_TRUNC) != 0) m.followCopyUp(n);
             boolean candidate = opened.inUpper() && (writes || (flags & Posix.O_DIRECT) == 0
                     && Posix.fstat(opened.fd()).size() >= PASSTHROUGH_READS_FROM);
-            boolean timesCached = !n.writesPassThrough;
             opened(r, n, opened.fd(), writes, opened.inUpper(), candidate);
-            // Its times may change unseen from now on: the kernel forgets those it holds from before.
-            if (timesCached && n.writesPassThrough) m.attributesChanged(n);
         }
     }
 
@@ -83,7 +86,7 @@ final class FileRequests {
                 throw e;
             }
             boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY;
-            FsNode n = m.entry(r, parent, name, st, writes && passthrough.enabled());
+            FsNode n = m.entry(r, parent, name, st);
             opened(r, n, created.fd(), writes, true, true);
         }
     }
@@ -130,7 +133,7 @@ final class FileRequests {
     void release(Request q) {
         OpenFile f = m.files.remove(q.u64(0));
         try {
-            passthrough.released(f.node, f.writable);
+            if (passthrough.released(f.node, f.fd, f.writable)) m.attributesChanged(f.node);
         } finally {
             Posix.close(f.fd);
         }

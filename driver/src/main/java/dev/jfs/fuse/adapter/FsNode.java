@@ -38,13 +38,6 @@ final class FsNode {
      * pages older than the file. Guarded by {@link PassthroughFiles}.
      */
     boolean pageCacheOutdated;
-    /**
-     * An open of it that may write passes through to its upper file. Stores into a shared
-     * mapping of that file change its mtime and ctime with no request to jfs, and the kernel
-     * then drops only its cached atime: while so, its attributes are answered uncached. Written
-     * under {@link PassthroughFiles}' lock.
-     */
-    volatile boolean writesPassThrough;
 
     FsNode(long id, long ino, int type) {
         this.id = id;

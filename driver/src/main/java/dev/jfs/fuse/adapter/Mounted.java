@@ -66,24 +66,10 @@ final class Mounted {
      * on the kernel's overlayfs).
      */
     FsNode entry(Reply r, FsNode parent, String name, Stat st) {
-        return entry(r, parent, name, st, false);
-    }
-
-    /**
-     * {@link #entry(Reply, FsNode, String, Stat)}; if {@code writesPassThrough}, its attributes
-     * are kept for one clock tick only, not none: long enough for the permission check that ends
-     * the caller's open, which would otherwise cost every create a GETATTR.
-     */
-    FsNode entry(Reply r, FsNode parent, String name, Stat st, boolean writesPassThrough) {
         FsNode n = nodes.found(parent, name, st);
         Timeout entry = !st.isDirectory() && st.nlink() > 1 ? Timeout.NONE : entryTimeout;
-        Attr.entry(r, n.id, st, st.ino(), entry, writesPassThrough ? Timeout.ONE_TICK : attrTimeout(n));
+        Attr.entry(r, n.id, st, st.ino(), entry, attrTimeout);
         return n;
-    }
-
-    /** How long the kernel may cache the node's attributes: not at all while writes to it pass through. */
-    Timeout attrTimeout(FsNode n) {
-        return n.writesPassThrough ? Timeout.NONE : attrTimeout;
     }
 
     /** The kernel forgets the attributes it caches of {@code n}. */

@@ -66,7 +66,7 @@ final class NameRequests {
             } else {
                 st = m.stat(n);
             }
-            Attr.attrOut(r, st, n.ino, m.attrTimeout(n));
+            Attr.attrOut(r, st, n.ino, m.attrTimeout);
         }
     }
 
@@ -92,7 +92,7 @@ final class NameRequests {
                 byFd(byFd.fd, change);
                 st = Mounted.unnamed(Posix.fstat(byFd.fd), n);
             }
-            Attr.attrOut(r, st, n.ino, m.attrTimeout(n));
+            Attr.attrOut(r, st, n.ino, m.attrTimeout);
         }
     }
 

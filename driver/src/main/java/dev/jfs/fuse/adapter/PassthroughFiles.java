@@ -40,6 +40,9 @@ final class PassthroughFiles {
 
         /** What file {@code fd} is open on (st_dev and st_ino): the same file gives an equal value. */
         Object identity(int fd);
+
+        /** The file's change time (st_ctime in nanoseconds). */
+        long changeTime(int fd);
     }
 
     /** {@link #opened}'s answer for a cached open whose inode's page cache may be out of date. */
@@ -53,6 +56,8 @@ final class PassthroughFiles {
         int opens;
         /** Of the opens, those that may write (and map the backing file to write). */
         int writers;
+        /** The file's change time when the first of its writers opened it. */
+        long changedBeforeWriters;
         int backingId;
         Object file;
         boolean dropsCache;
@@ -101,7 +106,7 @@ final class PassthroughFiles {
         inode.opens++;
         if (inode.backingId == 0) return inode.dropsCache ? DROP_CACHE : 0;
         if (first || inode.file.equals(backings.identity(fd))) {
-            if (writes && inode.writers++ == 0) node.writesPassThrough = true;
+            if (writes && inode.writers++ == 0) inode.changedBeforeWriters = backings.changeTime(fd);
             return inode.backingId;
         }
         // An upper node's file never changes while open (see above). The kernel will refuse this open.
@@ -127,18 +132,26 @@ final class PassthroughFiles {
      * file, or ends the cached run whose opens dropped the page cache (it is current again).
      */
     synchronized void released(FsNode node) {
-        released(node, false);
+        released(node, -1, false);
     }
 
-    /** {@link #released(FsNode)} of an open that may write ({@code writes}) or not. */
-    synchronized void released(FsNode node, boolean writes) {
+    /**
+     * {@link #released(FsNode)} of an open on {@code fd} that may write ({@code writes}) or not.
+     * True if it was the last open that wrote through to the upper file and the file changed
+     * meanwhile: stores into a shared mapping change its times with no request to jfs or the
+     * kernel, whose cached ones may then be old.
+     */
+    synchronized boolean released(FsNode node, int fd, boolean writes) {
         Inode inode = inodes.get(node);
-        if (inode == null) return;
-        if (writes && inode.backingId > 0 && inode.writers > 0 && --inode.writers == 0) node.writesPassThrough = false;
-        if (--inode.opens > 0) return;
-        inodes.remove(node);
-        if (inode.backingId > 0) backings.unregister(inode.backingId);
-        else if (inode.dropsCache) node.pageCacheOutdated = false;
+        if (inode == null) return false;
+        boolean lastWriter = writes && inode.backingId > 0 && inode.writers > 0 && --inode.writers == 0;
+        boolean changed = lastWriter && backings.changeTime(fd) != inode.changedBeforeWriters;
+        if (--inode.opens == 0) {
+            inodes.remove(node);
+            if (inode.backingId > 0) backings.unregister(inode.backingId);
+            else if (inode.dropsCache) node.pageCacheOutdated = false;
+        }
+        return changed;
     }
 
     /** Kernel inodes with opens, for tests. */

@@ -9,8 +9,6 @@ public final class Attr {
     /** A timeout in seconds as (seconds, nanoseconds). */
     public record Timeout(long sec, int nsec) {
         public static final Timeout NONE = new Timeout(0, 0);
-        /** One nanosecond, which the kernel rounds up to one clock tick (fuse_time_to_jiffies). */
-        public static final Timeout ONE_TICK = new Timeout(0, 1);
 
         public static Timeout of(double seconds) {
             long s = (long) seconds;

@@ -14,6 +14,7 @@ class PassthroughFilesTest {
     /** Descriptors are open on files named by {@link #fileOf}; registration answers {@link #answer}. */
     static final class FakeKernel implements PassthroughFiles.Backings {
         final Map<Integer, String> fileOf = new HashMap<>();
+        final Map<String, Long> changed = new HashMap<>();
         final List<Integer> registered = new ArrayList<>();
         final List<Integer> unregistered = new ArrayList<>();
         int answer = 0; // 0: the next free id
@@ -34,6 +35,11 @@ class PassthroughFilesTest {
         @Override
         public Object identity(int fd) {
             return fileOf.get(fd);
+        }
+
+        @Override
+        public long changeTime(int fd) {
+            return changed.getOrDefault(fileOf.get(fd), 0L);
         }
     }
 
@@ -64,19 +70,27 @@ class PassthroughFilesTest {
     }
 
     @Test
-    void anInodeWritesPassThroughWhileAnOpenThatMayWritePassesThrough() {
+    void theLastReleaseOfWritersThatChangedTheFileIsTold() {
         kernel.fileOf.put(30, "upper/c");
         kernel.fileOf.put(31, "upper/c");
+        kernel.fileOf.put(33, "upper/c");
+        kernel.changed.put("upper/c", 100L);
         assertTrue(files.opened(node(8), 30, true, false) > 0);
-        assertFalse(node(8).writesPassThrough, "a reader");
         assertTrue(files.opened(node(8), 31, true, true) > 0);
-        assertTrue(node(8).writesPassThrough, "a writer");
-        files.released(node(8), true);
-        assertFalse(node(8).writesPassThrough, "the writer released");
-        files.released(node(8), false);
+        assertTrue(files.opened(node(8), 33, true, true) > 0);
+        kernel.changed.put("upper/c", 200L); // a store through a mapping
+        assertFalse(files.released(node(8), 30, false), "a reader");
+        assertFalse(files.released(node(8), 31, true), "one writer of two");
+        assertTrue(files.released(node(8), 33, true), "the last writer, the file changed");
+
+        assertTrue(files.opened(node(8), 31, true, true) > 0);
+        assertFalse(files.released(node(8), 31, true), "the last writer, the file as it was");
+
         kernel.fileOf.put(32, "lower/d");
+        kernel.changed.put("lower/d", 100L);
         assertEquals(0, files.opened(node(9), 32, false, true));
-        assertFalse(node(9).writesPassThrough, "a cached writer is seen by jfs");
+        kernel.changed.put("lower/d", 200L);
+        assertFalse(files.released(node(9), 32, true), "a cached writer: its writes came through jfs");
     }
 
     @Test
