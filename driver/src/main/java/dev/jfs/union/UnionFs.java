@@ -620,11 +620,13 @@ public final class UnionFs {
      * left empty, so no whiteout is written.
      */
     public void exchange(String a, String b) {
-        writing(() -> {
+        writingLeaves(() -> {
             Node na = view.require(a), nb = view.require(b);
             if (a.equals(b)) return null;
             if (RelPath.isWithin(a, b) || RelPath.isWithin(b, a)) throw new FsException(Errno.EINVAL, "/" + b);
             if (!na.isDirectory() && !nb.isDirectory() && view.inode(na) == view.inode(nb)) return null; // one file
+            if (exchangedAlone(na, nb, a, b)) return null;
+            changeStructure();
             String redirectA = na.isDirectory() && hasLowerPart(na) ? redirectTo(a) : null;
             String redirectB = nb.isDirectory() && hasLowerPart(nb) ? redirectTo(b) : null;
             boolean lowersHoldA = view.childBelowUpper(view.require(RelPath.parent(a)), RelPath.name(a)) != null;
@@ -636,6 +638,18 @@ public final class UnionFs {
             Posix.rename(realA, realB, Posix.RENAME_EXCHANGE);
             return null;
         });
+    }
+
+    /**
+     * Two entries that are not directories and are both in the upper swap there, and only those
+     * two names change: the caches of everything else stay.
+     */
+    private boolean exchangedAlone(Node na, Node nb, String a, String b) {
+        if (na.isDirectory() || nb.isDirectory() || na.layer != 0 || nb.layer != 0) return false;
+        changeLeaf(a);
+        changeLeaf(b);
+        Posix.rename(na.realPath, nb.realPath, Posix.RENAME_EXCHANGE);
+        return true;
     }
 
     /** A directory about to move to a new name: redirected to its lower contents, or made opaque over the lowers'. */

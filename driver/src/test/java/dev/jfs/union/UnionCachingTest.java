@@ -194,7 +194,7 @@ class UnionCachingTest {
     static String randomChange(UnionFs fs, Random random) {
         String p = NAMES[random.nextInt(NAMES.length)];
         String q = NAMES[random.nextInt(NAMES.length)];
-        int kind = random.nextInt(12);
+        int kind = random.nextInt(13);
         String what = switch (kind) {
             case 0 -> "create " + p;
             case 1 -> "mkdir " + p;
@@ -207,6 +207,7 @@ class UnionCachingTest {
             case 8 -> "removexattr " + p;
             case 9 -> "link " + p + " " + q;
             case 10 -> "symlink " + p;
+            case 11 -> "exchange " + p + " " + q;
             default -> "utimens " + p;
         };
         try {
@@ -227,6 +228,7 @@ class UnionCachingTest {
                 case 8 -> fs.removexattr(p, "user.k");
                 case 9 -> fs.link(p, q);
                 case 10 -> fs.symlink("target", p, Caller.ROOT);
+                case 11 -> fs.exchange(p, q);
                 default -> fs.utimens(p, 1000, 0, 2000 + random.nextInt(1000), 0);
             }
             return what;

@@ -247,6 +247,28 @@ class UnionFsTest {
     }
 
     @Test
+    void exchangeOfTwoUpperEntriesSwapsWhatTheirNamesShowThroughTheCaches() throws Exception {
+        UnionFs fs = open(UpperFormat.KERNEL);
+        Posix.close(fs.create("etc/new", 0644, Posix.O_WRONLY, Caller.ROOT).fd());
+        fs.symlink("hosts", "etc/link", Caller.ROOT);
+        Stat file = fs.getattr("etc/new"), link = fs.getattr("etc/link"); // both cached now
+        Set<String> names = names(fs, "etc");
+        assertEquals("localhost\n", read(fs, "etc/hosts"));
+        fs.exchange("etc/new", "etc/link");
+        assertEquals(link.ino(), fs.getattr("etc/new").ino());
+        assertTrue(fs.getattr("etc/new").isSymlink());
+        assertEquals("hosts", fs.readlink("etc/new"));
+        assertEquals(file.ino(), fs.getattr("etc/link").ino());
+        assertTrue(fs.getattr("etc/link").isRegular());
+        assertEquals("localhost\n", read(fs, "etc/hosts"), "a name beside them");
+        assertEquals(names, names(fs, "etc"));
+
+        UnionFs again = open(UpperFormat.KERNEL);
+        assertEquals("hosts", again.readlink("etc/new"));
+        assertTrue(again.getattr("etc/link").isRegular());
+    }
+
+    @Test
     void hardLinkedLowerFileKeepsSharingAfterCopyUp() throws Exception {
         Path a = file(bottom, "links/a", "one\n");
         Files.createLink(bottom.resolve("links/b"), a);
