@@ -44,15 +44,9 @@ final class FileRequests {
             }
 
             @Override
-            public Object identity(int fd) {
+            public PassthroughFiles.Seen see(int fd) {
                 Stat st = Posix.fstat(fd);
-                return List.of(st.dev(), st.ino());
-            }
-
-            @Override
-            public long changeTime(int fd) {
-                Stat st = Posix.fstat(fd);
-                return st.ctimeSec() * 1_000_000_000L + st.ctimeNsec();
+                return new PassthroughFiles.Seen(List.of(st.dev(), st.ino()), st.ctimeSec() * 1_000_000_000L + st.ctimeNsec());
             }
         }, granted);
     }
@@ -85,8 +79,8 @@ final class FileRequests {
                 Posix.close(created.fd());
                 throw e;
             }
-            boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY;
             FsNode n = m.entry(r, parent, name, st);
+            boolean writes = (flags & Posix.O_ACCMODE) != Posix.O_RDONLY;
             opened(r, n, created.fd(), writes, true, true);
         }
     }

@@ -38,12 +38,15 @@ final class PassthroughFiles {
 
         void unregister(int backingId);
 
-        /** What file {@code fd} is open on (st_dev and st_ino): the same file gives an equal value. */
-        Object identity(int fd);
-
-        /** The file's change time (st_ctime in nanoseconds). */
-        long changeTime(int fd);
+        /** What {@code fd} is open on, from one fstat. */
+        Seen see(int fd);
     }
+
+    /**
+     * @param file the file (st_dev and st_ino): the same file gives an equal value
+     * @param changeTime its st_ctime in nanoseconds
+     */
+    record Seen(Object file, long changeTime) {}
 
     /** {@link #opened}'s answer for a cached open whose inode's page cache may be out of date. */
     static final int DROP_CACHE = -1;
@@ -96,17 +99,19 @@ final class PassthroughFiles {
     synchronized int opened(FsNode node, int fd, boolean candidate, boolean writes) {
         Inode inode = inodes.get(node);
         boolean first = inode == null;
+        Seen seen = null;
         if (first) {
             inode = new Inode();
             inodes.put(node, inode);
-            if (candidate && enabled) start(inode, fd);
+            if (candidate && enabled) seen = start(inode, fd);
             if (inode.backingId > 0) node.pageCacheOutdated = true;
             else inode.dropsCache = node.pageCacheOutdated;
         }
         inode.opens++;
         if (inode.backingId == 0) return inode.dropsCache ? DROP_CACHE : 0;
-        if (first || inode.file.equals(backings.identity(fd))) {
-            if (writes && inode.writers++ == 0) inode.changedBeforeWriters = backings.changeTime(fd);
+        if (seen == null) seen = backings.see(fd);
+        if (first || inode.file.equals(seen.file())) {
+            if (writes && inode.writers++ == 0) inode.changedBeforeWriters = seen.changeTime();
             return inode.backingId;
         }
         // An upper node's file never changes while open (see above). The kernel will refuse this open.
@@ -114,17 +119,21 @@ final class PassthroughFiles {
         return 0;
     }
 
-    private void start(Inode inode, int fd) {
+    /** Registers {@code fd}'s file as the inode's backing file: what it saw of the file, or null. */
+    private Seen start(Inode inode, int fd) {
         int id = backings.register(fd);
         if (id > 0) {
+            Seen seen = backings.see(fd);
             inode.backingId = id;
-            inode.file = backings.identity(fd);
+            inode.file = seen.file();
+            return seen;
         } else if (id != -Errno.ELOOP) {
             // Not root (EPERM) or a kernel without passthrough: every later open would fail alike.
             // ELOOP is the file's own: it lives on a stacked filesystem (an overlay), others may not.
             enabled = false;
             LOG.info("FUSE passthrough unavailable (errno " + -id + "): reads and writes go through jfs");
         }
+        return null;
     }
 
     /**
@@ -145,7 +154,7 @@ final class PassthroughFiles {
         Inode inode = inodes.get(node);
         if (inode == null) return false;
         boolean lastWriter = writes && inode.backingId > 0 && inode.writers > 0 && --inode.writers == 0;
-        boolean changed = lastWriter && backings.changeTime(fd) != inode.changedBeforeWriters;
+        boolean changed = lastWriter && backings.see(fd).changeTime() != inode.changedBeforeWriters;
         if (--inode.opens == 0) {
             inodes.remove(node);
             if (inode.backingId > 0) backings.unregister(inode.backingId);

@@ -33,13 +33,8 @@ class PassthroughFilesTest {
         }
 
         @Override
-        public Object identity(int fd) {
-            return fileOf.get(fd);
-        }
-
-        @Override
-        public long changeTime(int fd) {
-            return changed.getOrDefault(fileOf.get(fd), 0L);
+        public PassthroughFiles.Seen see(int fd) {
+            return new PassthroughFiles.Seen(fileOf.get(fd), changed.getOrDefault(fileOf.get(fd), 0L));
         }
     }
 
